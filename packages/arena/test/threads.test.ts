@@ -1,0 +1,42 @@
+import { Worker } from 'node:worker_threads';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BlockPool } from '../src/index.js';
+
+// BEAMISH_STRESS=10 makes the run ten times longer.
+const stress = Number(process.env.BEAMISH_STRESS ?? 1);
+const workers: Worker[] = [];
+afterEach(async () => {
+  await Promise.all(workers.splice(0).map((w) => w.terminate()));
+});
+
+function run(file: string, workerData: unknown): Promise<{ failures: number; acquired: number }> {
+  const worker = new Worker(new URL(file, import.meta.url), { workerData });
+  workers.push(worker);
+  return new Promise((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => code !== 0 && reject(new Error(`worker exited with ${code}`)));
+  });
+}
+
+describe('BlockPool across threads', () => {
+  it('never lets two threads hold one block at once', async () => {
+    // Few blocks for many threads, so they fight over the free list and exhaust it often.
+    const pool = BlockPool.create({ blockSize: 4096, segmentSize: 16 * 4096, maxBytes: 32 * 4096 });
+    const owners = new SharedArrayBuffer(4 * pool.maxBlocks);
+    const rounds = 20_000 * stress;
+    const results = await Promise.all(
+      [1, 2, 3, 4].map((id) =>
+        run('./workers/pool-worker.mjs', { handle: pool.handle, owners, id, rounds, seed: id * 7919 }),
+      ),
+    );
+    expect(results.map((r) => r.failures)).toEqual([0, 0, 0, 0]);
+    for (const r of results) expect(r.acquired).toBeGreaterThan(rounds);
+    expect(pool.stats().blocksInUse).toBe(0);
+    expect(new Int32Array(owners).every((o) => o === 0)).toBe(true);
+    // Every block is back on the free list exactly once: all of them can be taken again, and no more.
+    const again = Array.from({ length: pool.maxBlocks }, () => pool.acquire());
+    expect(new Set(again).size).toBe(pool.maxBlocks);
+    expect(pool.tryAcquire()).toBe(-1);
+  });
+});
