@@ -1,5 +1,5 @@
 import { defineProject } from 'vitest/config';
 
 export default defineProject({
-  test: { name: 'cl-style', include: ['test/**/*.test.ts'], passWithNoTests: true },
+  test: { name: 'cl-style', include: ['test/**/*.test.ts'] },
 });

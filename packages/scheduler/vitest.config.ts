@@ -1,5 +1,5 @@
 import { defineProject } from 'vitest/config';
 
 export default defineProject({
-  test: { name: 'scheduler', include: ['test/**/*.test.ts'], passWithNoTests: true },
+  test: { name: 'scheduler', include: ['test/**/*.test.ts'] },
 });

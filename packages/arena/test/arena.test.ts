@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Arena, ArenaLimitError, BlockPool, OutOfMemoryError } from '../src/index.js';
+import { Arena, ArenaLimitError, BlockPool, OutOfMemoryError, type TypedArray } from '../src/index.js';
 
 const KiB = 1024;
 const poolOf = (maxBytes = 1024 * KiB) => BlockPool.create({ blockSize: 4 * KiB, segmentSize: 64 * KiB, maxBytes });
@@ -37,7 +37,7 @@ describe('Arena', () => {
       [arena.i64, BigInt64Array],
       [arena.u64, BigUint64Array],
     ] as const) {
-      const view = make.call(arena, 3);
+      const view = (make as (this: Arena, length: number) => TypedArray).call(arena, 3);
       expect(view).toBeInstanceOf(type);
       expect(view.byteOffset % type.BYTES_PER_ELEMENT).toBe(0);
     }
