@@ -39,20 +39,27 @@ export class ArenaMark {
  */
 export class Arena {
   readonly #pool: BlockPool;
+  readonly #data: SharedArrayBuffer;
   readonly #blockSize: number;
   readonly #limit: number;
   /** Pool blocks held, in the order they were taken. */
   #blocks: number[] = [];
   /** Allocations larger than a block, each in a buffer of its own (like malloc's mmap threshold). */
   #large: SharedArrayBuffer[] | undefined;
+  /** The large allocation just placed, for the view being made; undefined otherwise. */
+  #placedLarge: SharedArrayBuffer | undefined;
   /** Next free byte of the current block, as an offset in the pool's buffer. */
   #cursor = 0;
   /** End of the current block; 0 before the first block, -1 once released. */
-  #end = 0;
-  #used = 0;
+  #blockEnd = 0;
+  /**
+   * Where the fast path must stop: the block's end, or sooner where the limit would be passed.
+   * Keeping both checks in this one number leaves a single comparison on the fast path.
+   */
+  #stop = 0;
+  /** Bytes in use are `#base + #cursor`, so the fast path only moves the cursor. */
+  #base = 0;
   #highWater = 0;
-  /** Buffer of the allocation just placed: the pool's, or a large allocation's own. */
-  #placed: SharedArrayBuffer;
 
   /**
    * Makes an empty arena over `pool`. It takes no block until its first allocation, so an idle
@@ -68,9 +75,9 @@ export class Arena {
     const limit = options.limit ?? Number.POSITIVE_INFINITY;
     if (limit !== Number.POSITIVE_INFINITY) checkInteger('options.limit', limit, 0, Number.MAX_SAFE_INTEGER);
     this.#pool = pool;
+    this.#data = pool.buffer;
     this.#blockSize = pool.blockSize;
     this.#limit = limit;
-    this.#placed = pool.buffer;
   }
 
   /** The pool this arena takes its blocks from. */
@@ -80,7 +87,7 @@ export class Arena {
 
   /** True once {@link Arena.release} has run. */
   get released(): boolean {
-    return this.#end < 0;
+    return this.#blockEnd < 0;
   }
 
   /**
@@ -108,7 +115,7 @@ export class Arena {
    */
   view<T extends TypedArray>(type: TypedArrayConstructor<T>, length: number): T {
     const size = type.BYTES_PER_ELEMENT;
-    if (!(length >= 0 && length * size <= MAX_BYTES && Number.isInteger(length))) {
+    if (length >>> 0 !== length || length * size > MAX_BYTES) {
       checkInteger('length', length, 0, Math.floor(MAX_BYTES / size));
     }
     const offset = this.#place(length * size, size);
@@ -159,7 +166,7 @@ export class Arena {
   /** The current position, to {@link Arena.rewind} to later. */
   mark(): ArenaMark {
     this.#checkLive();
-    return new ArenaMark(this, this.#blocks.length, this.#cursor, this.#large?.length ?? 0, this.#used);
+    return new ArenaMark(this, this.#blocks.length, this.#cursor, this.#large?.length ?? 0, this.#used());
   }
 
   /**
@@ -175,29 +182,29 @@ export class Arena {
       throw new TypeError(`mark must be a mark taken from this arena, got ${describe(mark)}`);
     }
     const blocks = this.#blocks;
-    if (mark.blocks > blocks.length || mark.large > (this.#large?.length ?? 0) || mark.bytesUsed > this.#used) {
+    const used = this.#used();
+    if (mark.blocks > blocks.length || mark.large > (this.#large?.length ?? 0) || mark.bytesUsed > used) {
       throw new RangeError('mark lies ahead of the arena: the arena was rewound or reset to before it');
     }
-    this.#highWater = Math.max(this.#highWater, this.#used);
+    this.#highWater = Math.max(this.#highWater, used);
     this.#pool.releaseAll(blocks, mark.blocks);
     blocks.length = mark.blocks;
     if (this.#large) this.#large.length = mark.large;
-    this.#cursor = mark.cursor;
-    this.#end = mark.blocks === 0 ? 0 : (blocks[mark.blocks - 1] as number) * this.#blockSize + this.#blockSize;
-    this.#used = mark.bytesUsed;
+    const last = blocks[mark.blocks - 1];
+    this.#moveTo(mark.cursor, last === undefined ? 0 : last * this.#blockSize + this.#blockSize, mark.bytesUsed);
   }
 
   /** Frees every allocation, keeping one block for what comes next; the rest go back to the pool. */
   reset(): void {
     this.#checkLive();
-    this.#highWater = Math.max(this.#highWater, this.#used);
+    this.#highWater = Math.max(this.#highWater, this.#used());
     const blocks = this.#blocks;
     this.#pool.releaseAll(blocks, 1);
     blocks.length = Math.min(blocks.length, 1);
     this.#large = undefined;
-    this.#cursor = blocks.length === 0 ? 0 : (blocks[0] as number) * this.#blockSize;
-    this.#end = blocks.length === 0 ? 0 : this.#cursor + this.#blockSize;
-    this.#used = 0;
+    const first = blocks[0];
+    if (first === undefined) this.#moveTo(0, 0, 0);
+    else this.#moveTo(first * this.#blockSize, first * this.#blockSize + this.#blockSize, 0);
   }
 
   /**
@@ -205,28 +212,39 @@ export class Arena {
    * pool's free list. Calling it again does nothing; any other use afterwards throws.
    */
   release(): void {
-    if (this.#end < 0) return;
-    this.#highWater = Math.max(this.#highWater, this.#used);
+    if (this.#blockEnd < 0) return;
+    this.#highWater = Math.max(this.#highWater, this.#used());
     this.#pool.releaseAll(this.#blocks);
     this.#blocks = [];
     this.#large = undefined;
-    this.#cursor = 0;
-    this.#end = -1;
-    this.#used = 0;
+    this.#moveTo(0, -1, 0);
   }
 
   /** What the arena holds and has held. */
   stats(): ArenaStats {
     let largeBytes = 0;
     for (const buffer of this.#large ?? []) largeBytes += buffer.byteLength;
+    const used = this.#used();
     return {
-      bytesUsed: this.#used,
+      bytesUsed: used,
       blocksHeld: this.#blocks.length,
       largeAllocations: this.#large?.length ?? 0,
       bytesHeld: this.#blocks.length * this.#blockSize + largeBytes,
-      highWater: Math.max(this.#highWater, this.#used),
+      highWater: Math.max(this.#highWater, used),
       limit: this.#limit,
     };
+  }
+
+  #used(): number {
+    return this.#base + this.#cursor;
+  }
+
+  /** Sets the cursor, the current block's end and the bytes in use, and derives where to stop. */
+  #moveTo(cursor: number, blockEnd: number, used: number): void {
+    this.#cursor = cursor;
+    this.#blockEnd = blockEnd;
+    this.#base = used - cursor;
+    this.#stop = Math.min(blockEnd, this.#limit - this.#base);
   }
 
   /** Reserves `bytes` at `align` and returns their offset in the buffer that `#take` then yields. */
@@ -235,9 +253,8 @@ export class Arena {
     // Offsets may pass 2^31; `&` keeps the low bits right, which is all the padding needs.
     const start = cursor + (-cursor & (align - 1));
     const end = start + bytes;
-    if (end <= this.#end && this.#used + (end - cursor) <= this.#limit) {
+    if (end <= this.#stop) {
       this.#cursor = end;
-      this.#used += end - cursor;
       return start;
     }
     return this.#placeSlow(bytes, align);
@@ -247,41 +264,40 @@ export class Arena {
   #placeSlow(bytes: number, align: number): number {
     this.#checkLive();
     const cursor = this.#cursor;
-    const padding = -cursor & (align - 1);
-    const fitsHere = cursor + padding + bytes <= this.#end;
-    const requested = fitsHere ? padding + bytes : bytes; // a new block starts aligned
-    if (this.#used + requested > this.#limit) {
-      throw new ArenaLimitError(this.#limit, this.#used, requested);
+    const used = this.#used();
+    const end = cursor + (-cursor & (align - 1)) + bytes;
+    const fitsHere = end <= this.#blockEnd;
+    const requested = fitsHere ? end - cursor : bytes; // a new block starts aligned
+    if (used + requested > this.#limit) {
+      throw new ArenaLimitError(this.#limit, used, requested);
     }
     if (fitsHere) {
-      this.#cursor = cursor + padding + bytes;
-      this.#used += requested;
-      return cursor + padding;
+      this.#cursor = end;
+      return end - bytes;
     }
     if (bytes > this.#blockSize) {
       const buffer = new SharedArrayBuffer(bytes);
       (this.#large ??= []).push(buffer);
-      this.#used += bytes;
-      this.#placed = buffer;
+      this.#placedLarge = buffer;
+      this.#moveTo(cursor, this.#blockEnd, used + bytes);
       return 0;
     }
     const block = this.#pool.acquire();
     this.#blocks.push(block);
     const start = block * this.#blockSize;
-    this.#cursor = start + bytes;
-    this.#end = start + this.#blockSize;
-    this.#used += bytes;
+    this.#moveTo(start + bytes, start + this.#blockSize, used + bytes);
     return start;
   }
 
-  /** The buffer of the allocation just placed; the next one defaults to the pool's. */
+  /** The buffer of the allocation just placed: the pool's, unless it was a large one. */
   #take(): SharedArrayBuffer {
-    const buffer = this.#placed;
-    this.#placed = this.#pool.buffer;
-    return buffer;
+    const large = this.#placedLarge;
+    if (large === undefined) return this.#data;
+    this.#placedLarge = undefined;
+    return large;
   }
 
   #checkLive(): void {
-    if (this.#end < 0) throw new Error('arena was released: it can no longer allocate, mark, rewind or reset');
+    if (this.#blockEnd < 0) throw new Error('arena was released: it can no longer allocate, mark, rewind or reset');
   }
 }
