@@ -17,7 +17,14 @@ const started = performance.now();
 await Promise.all(
   Array.from({ length: threads }, (_, thread) => {
     const worker = new Worker(new URL('./process-worker.mjs', import.meta.url), {
-      workerData: { pool: pool.handle, heap: heap.buffer, table: table.byteOffset, thread, threads, processesPerThread },
+      workerData: {
+        pool: pool.handle,
+        heap: heap.buffer,
+        table: table.byteOffset,
+        thread,
+        threads,
+        processesPerThread,
+      },
     });
     return new Promise((resolve, reject) => {
       worker.once('exit', resolve);
@@ -27,7 +34,9 @@ await Promise.all(
 );
 const seconds = (performance.now() - started) / 1000;
 
-console.log(`${threads} threads × ${processesPerThread.toLocaleString()} processes in ${seconds.toFixed(2)} s`);
+console.log(
+  `${threads} threads × ${processesPerThread.toLocaleString()} processes in ${seconds.toFixed(2)} s`,
+);
 for (let t = 0; t < threads; t++) {
   const [ran, killed, sum] = table.subarray(4 * t, 4 * t + 3);
   console.log(
@@ -39,4 +48,6 @@ console.log(
   `pool: ${stats.blocksCarved} blocks of ${stats.blockSize / 1024} KiB ever carved, ${stats.blocksInUse} still in use`,
 );
 heap.free(table);
-console.log(`shared heap: ${heap.stats().allocations} allocations left, ${heap.stats().freeRanges} free range`);
+console.log(
+  `shared heap: ${heap.stats().allocations} allocations left, ${heap.stats().freeRanges} free range`,
+);

@@ -191,7 +191,11 @@ export class Arena {
     blocks.length = mark.blocks;
     if (this.#large) this.#large.length = mark.large;
     const last = blocks[mark.blocks - 1];
-    this.#moveTo(mark.cursor, last === undefined ? 0 : last * this.#blockSize + this.#blockSize, mark.bytesUsed);
+    this.#moveTo(
+      mark.cursor,
+      last === undefined ? 0 : last * this.#blockSize + this.#blockSize,
+      mark.bytesUsed,
+    );
   }
 
   /** Frees every allocation, keeping one block for what comes next; the rest go back to the pool. */
@@ -277,7 +281,8 @@ export class Arena {
     }
     if (bytes > this.#blockSize) {
       const buffer = new SharedArrayBuffer(bytes);
-      (this.#large ??= []).push(buffer);
+      if (this.#large === undefined) this.#large = [];
+      this.#large.push(buffer);
       this.#placedLarge = buffer;
       this.#moveTo(cursor, this.#blockEnd, used + bytes);
       return 0;
@@ -298,6 +303,7 @@ export class Arena {
   }
 
   #checkLive(): void {
-    if (this.#blockEnd < 0) throw new Error('arena was released: it can no longer allocate, mark, rewind or reset');
+    if (this.#blockEnd < 0)
+      throw new Error('arena was released: it can no longer allocate, mark, rewind or reset');
   }
 }

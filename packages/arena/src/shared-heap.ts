@@ -129,7 +129,11 @@ export class SharedHeap {
     } finally {
       unlock(words, I_LOCK);
     }
-    throw new OutOfMemoryError('SharedHeap', bytes, `no free range is large enough (${this.stats().largestFree} bytes is the largest)`);
+    throw new OutOfMemoryError(
+      'SharedHeap',
+      bytes,
+      `no free range is large enough (${this.stats().largestFree} bytes is the largest)`,
+    );
   }
 
   /**
@@ -144,12 +148,12 @@ export class SharedHeap {
     lock(words, I_LOCK);
     try {
       const size = this.#checkLive(pointer, address);
-      let start = (address as number) - 8;
+      const start = (address as number) - 8;
       let merged = size;
       words[I_ALLOCATIONS] = (words[I_ALLOCATIONS] as number) - 1;
       words[I_BYTES_USED] = (words[I_BYTES_USED] as number) - size;
       const after = start + size;
-      if (after < words[I_CAPACITY]! && !this.#isUsed(after)) {
+      if (after < (words[I_CAPACITY] as number) && !this.#isUsed(after)) {
         merged += this.#size(after);
         this.#unlink(after);
       }
@@ -157,6 +161,9 @@ export class SharedHeap {
         // The range before is free: grow it over this one; it is already in the free list.
         const before = start - ((words[(start - 8) >> 2] as number) & ~7);
         this.#markFree(before, this.#size(before) + merged);
+        // This range's header is left inside the free range: clear its canary so that a second
+        // free of the same pointer is caught.
+        words[(start + 4) >> 2] = 0;
         return;
       }
       this.#markFree(start, merged);
@@ -223,7 +230,9 @@ export class SharedHeap {
     const words = this.#words;
     const capacity = words[I_CAPACITY] as number;
     if (typeof address !== 'number' || !Number.isInteger(address) || address % 8 !== 0) {
-      throw new TypeError(`pointer must be an offset from malloc or a view from view(), got ${describe(pointer)}`);
+      throw new TypeError(
+        `pointer must be an offset from malloc or a view from view(), got ${describe(pointer)}`,
+      );
     }
     const start = address - 8;
     const header = start >= HEAP_START && address < capacity ? (words[start >> 2] as number) : 0;
@@ -235,7 +244,9 @@ export class SharedHeap {
       start + size > capacity ||
       words[(start + size - 8) >> 2] !== header
     ) {
-      throw new RangeError(`pointer ${address} is not a live allocation of this heap: freed twice, or never allocated`);
+      throw new RangeError(
+        `pointer ${address} is not a live allocation of this heap: freed twice, or never allocated`,
+      );
     }
     return size;
   }

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { Arena, ArenaLimitError, BlockPool, OutOfMemoryError, type TypedArray } from '../src/index.js';
 
 const KiB = 1024;
-const poolOf = (maxBytes = 1024 * KiB) => BlockPool.create({ blockSize: 4 * KiB, segmentSize: 64 * KiB, maxBytes });
+const poolOf = (maxBytes = 1024 * KiB) =>
+  BlockPool.create({ blockSize: 4 * KiB, segmentSize: 64 * KiB, maxBytes });
 
 describe('Arena', () => {
   it('takes no block until the first allocation', () => {
@@ -155,7 +156,14 @@ describe('Arena properties', () => {
     | { kind: 'rewind'; pick: number }
     | { kind: 'reset' };
   const step: fc.Arbitrary<Step> = fc.oneof(
-    { weight: 8, arbitrary: fc.record({ kind: fc.constant('alloc' as const), bytes: fc.integer({ min: 0, max: 6000 }), alignLog: fc.integer({ min: 0, max: 7 }) }) },
+    {
+      weight: 8,
+      arbitrary: fc.record({
+        kind: fc.constant('alloc' as const),
+        bytes: fc.integer({ min: 0, max: 6000 }),
+        alignLog: fc.integer({ min: 0, max: 7 }),
+      }),
+    },
     { weight: 1, arbitrary: fc.constant({ kind: 'mark' as const }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('rewind' as const), pick: fc.nat() }) },
     { weight: 1, arbitrary: fc.constant({ kind: 'reset' as const }) },

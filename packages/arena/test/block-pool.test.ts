@@ -82,7 +82,9 @@ describe('BlockPool', () => {
     expect(() => BlockPool.create({ blockSize: 1024 })).toThrow(RangeError);
     expect(() => BlockPool.create({ blockSize: Number.NaN })).toThrow(TypeError);
     expect(() => BlockPool.create({ segmentSize: 1024 })).toThrow(/options\.segmentSize/);
-    expect(() => BlockPool.create({ maxBytes: 5 * 1024 * 1024 })).toThrow(/options\.maxBytes must be a multiple/);
+    expect(() => BlockPool.create({ maxBytes: 5 * 1024 * 1024 })).toThrow(
+      /options\.maxBytes must be a multiple/,
+    );
     expect(() => BlockPool.create({ maxBytes: -1 })).toThrow(/options\.maxBytes/);
     expect(() => BlockPool.create(42 as never)).toThrow(/options must be an options object/);
   });
@@ -97,7 +99,10 @@ describe('BlockPool', () => {
     pool.release(block);
     expect(() => other.release(block)).toThrow(/not held/);
     expect(() => BlockPool.attach({} as never)).toThrow(/handle must be a BlockPool handle/);
-    const fake = { control: new SharedArrayBuffer(1024), data: new SharedArrayBuffer(0, { maxByteLength: 8 }) };
+    const fake = {
+      control: new SharedArrayBuffer(1024),
+      data: new SharedArrayBuffer(0, { maxByteLength: 8 }),
+    };
     expect(() => BlockPool.attach(fake)).toThrow(/not a BlockPool control buffer/);
   });
 
@@ -121,7 +126,8 @@ describe('BlockPool', () => {
             }
           } else if (held.size > 0) {
             const all = [...held];
-            const chosen = c.kind === 'release' ? [all[c.pick % all.length] as number] : all.slice(0, c.count % 5);
+            const chosen =
+              c.kind === 'release' ? [all[c.pick % all.length] as number] : all.slice(0, c.count % 5);
             pool.releaseAll(chosen);
             for (const b of chosen) held.delete(b);
           }

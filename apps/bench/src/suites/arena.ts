@@ -2,6 +2,7 @@ import { Arena, BlockPool, SharedHeap } from '@beamish/arena';
 import type { BenchCase, Suite } from '../suite.js';
 
 /** Results go here so that neither side's work can be optimised away. */
+// biome-ignore lint/correctness/noUnusedVariables: written only, which is the point: the engine must keep the work
 let sink: unknown;
 const BATCH = 1000;
 
@@ -99,7 +100,8 @@ function heapCase(heap: SharedHeap): BenchCase {
       }
     },
     baseline: () => {
-      for (let i = 0; i < BATCH; i++) sink = new SharedArrayBuffer(HEAP_SIZES[i % HEAP_SIZES.length] as number);
+      for (let i = 0; i < BATCH; i++)
+        sink = new SharedArrayBuffer(HEAP_SIZES[i % HEAP_SIZES.length] as number);
     },
   };
 }

@@ -1,0 +1,33 @@
+import { type CaseResult, maxOursMet, minRatioMet } from './result.js';
+import { shortUnit } from './units.js';
+
+/** 3 significant digits with thousands separators: 1,230,000 · 52.3 · 0.000123. */
+const threeDigits = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 3 });
+
+/** Formats a median or a bound for the table. */
+export function formatNumber(value: number): string {
+  if (Number.isNaN(value)) return '—';
+  if (!Number.isFinite(value)) return value > 0 ? '∞' : '-∞';
+  return threeDigits.format(value);
+}
+
+/** Formats a ratio as e.g. `52.3×`. */
+export function formatRatio(ratio: number): string {
+  return `${formatNumber(ratio)}×`;
+}
+
+/** Formats the target column, e.g. `≥ 20× ✓` or `≥ 20× ✓, ≤ 20 µs ✗`; empty without a target. */
+export function formatTarget(result: CaseResult): string {
+  const parts: string[] = [];
+  const ratioOk = minRatioMet(result);
+  if (ratioOk !== undefined) parts.push(`≥ ${formatRatio(result.target?.minRatio ?? 0)} ${mark(ratioOk)}`);
+  const oursOk = maxOursMet(result);
+  if (oursOk !== undefined) {
+    parts.push(`≤ ${formatNumber(result.target?.maxOurs ?? 0)} ${shortUnit(result.unit)} ${mark(oursOk)}`);
+  }
+  return parts.join(', ');
+}
+
+function mark(met: boolean): string {
+  return met ? '✓' : '✗';
+}

@@ -1,0 +1,9 @@
+import type { Suite } from '../suite.js';
+
+/**
+ * Every suite, by CLI name. Each entry is a dynamic import, so a run loads only the suites it
+ * selected (and each suite is its own chunk in `dist/suites/`).
+ */
+export const suites: Record<string, () => Promise<Suite>> = {
+  arena: () => import('./arena.js').then((m) => m.default),
+};
