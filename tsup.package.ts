@@ -1,0 +1,9 @@
+import { defineConfig, type Options } from 'tsup';
+
+/**
+ * The build every published package shares: ESM with declarations for Node 20. A package with worker
+ * threads passes each worker's source as an extra entry, because a worker can only load built `.js`.
+ */
+export function packageBuild(entry: Options['entry'] = ['src/index.ts']) {
+  return defineConfig({ entry, format: ['esm'], dts: true, clean: true, sourcemap: true, target: 'node20' });
+}
