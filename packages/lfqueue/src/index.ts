@@ -1,8 +1,11 @@
 /**
- * @beamish/lfqueue — The Ladan-Mozes & Shavit optimistic lock-free FIFO queue over shared memory.
- *
- * Not built yet: this entry point exports nothing so far (see the package README).
+ * @beamish/lfqueue — the Ladan-Mozes & Shavit optimistic lock-free FIFO queue over shared memory,
+ * the Michael & Scott queue it improves on, and a doorbell for consumers that sleep.
  *
  * @packageDocumentation
  */
-export {};
+export { Doorbell, type WaitResult } from './doorbell.js';
+export { MAX_CAPACITY, MAX_VALUE } from './layout.js';
+export { LMSQueue } from './lms-queue.js';
+export { MSQueue } from './ms-queue.js';
+export { type QueueCounters, type QueueOptions, SharedQueue } from './shared-queue.js';

@@ -1,0 +1,47 @@
+import { FREE, VALUE_INT0 } from './layout.js';
+
+/** Added to the head by every update. */
+const TAG = 1n << 32n;
+
+/**
+ * The node pool's free list: Treiber's stack over the nodes' `free` links, with a tagged 64-bit head
+ * so that a pop delayed across a pop and push of the same node (ABA) fails its CAS instead of
+ * installing a stale link.
+ */
+export class FreeList {
+  readonly #words: BigInt64Array;
+  readonly #ints: Int32Array;
+
+  constructor(words: BigInt64Array, ints: Int32Array) {
+    this.#words = words;
+    this.#ints = ints;
+  }
+
+  /** Takes a free node, or returns -1 when every node is in use. */
+  pop(): number {
+    const words = this.#words;
+    for (;;) {
+      const head = Atomics.load(words, FREE);
+      const top = Number(head & 0xffff_ffffn);
+      if (top === 0) return -1;
+      const below = Atomics.load(this.#ints, VALUE_INT0 + 6 * (top - 1) + 1);
+      // The tag always moves (a pop and a push never leave the head word as it was).
+      if (Atomics.compareExchange(words, FREE, head, head + TAG + BigInt(below - top)) === head) {
+        return top - 1;
+      }
+    }
+  }
+
+  /** Returns `node`, which the caller owns, to the pool. */
+  push(node: number): void {
+    const words = this.#words;
+    for (;;) {
+      const head = Atomics.load(words, FREE);
+      const top = Number(head & 0xffff_ffffn);
+      Atomics.store(this.#ints, VALUE_INT0 + 6 * node + 1, top);
+      if (Atomics.compareExchange(words, FREE, head, head + TAG + BigInt(node + 1 - top)) === head) {
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * Interception points for tests, looked up once when the module loads. In normal use nothing sets
+ * them and each costs one never-taken branch.
+ *
+ * A test sets `globalThis[Symbol.for('beamish.lfqueue.hooks')]` before it imports the package (in a
+ * worker too), to delay the optimistic `prev` store of `LMSQueue` and so force `fixList`, to pause
+ * a dequeue just before its CAS, or to take the tags away and watch ABA corrupt the queue.
+ */
+export interface QueueHooks {
+  /** Tags never change: the queue becomes the untagged algorithm, open to ABA. */
+  readonly untagged?: boolean;
+  /**
+   * Called by `LMSQueue` after an enqueue's CAS on the tail, instead of the `prev` store; it must
+   * call `store()` itself, now or later (or never, to leave the link for `fixList`).
+   */
+  deferPrevStore?: ((store: () => void) => void) | undefined;
+  /** Called by a dequeue that has read everything and is about to CAS the head. */
+  beforeHeadCas?: (() => void) | undefined;
+}
+
+export const hooks: QueueHooks | undefined = (globalThis as Record<symbol, QueueHooks | undefined>)[
+  Symbol.for('beamish.lfqueue.hooks')
+];

@@ -1,0 +1,136 @@
+import { hooks } from './hooks.js';
+import { attachBuffer, createBuffer, HEAD, Kind, NODE_WORD0, TAIL, VALUE_INT0 } from './layout.js';
+import { INDEX_MASK, indexOf, pointer, sameTag, TAG_MASK, TAG_ONE } from './pointer.js';
+import { checkValue, DEFAULT_CAPACITY, type QueueOptions, SharedQueue } from './shared-queue.js';
+import { checkOptions } from './validate.js';
+
+/**
+ * The optimistic lock-free FIFO queue of Ladan-Mozes and Shavit (DISC 2004; Distributed Computing
+ * 20(5), 2008), multi-producer and multi-consumer, over a `SharedArrayBuffer` that any number of
+ * threads attach to.
+ *
+ * The list is doubly linked. An enqueue sets its node's `next` (towards the head), swings the tail
+ * with one CAS, and only then stores the old tail's `prev` with a plain store: no second CAS, which
+ * is what makes it cheaper than Michael and Scott's queue. A dequeue reads the value through
+ * `head.prev`; when that link is missing or stale — its tag does not match the head's — it walks
+ * from the tail along the reliable `next` links and repairs the `prev` links (`fixList`).
+ *
+ * ```text
+ *   tail                                         head (dummy)
+ *    │     next          next          next       │
+ *    ▼  ────────►     ────────►     ────────►     ▼
+ *  [ n3 ]        [ n2 ]        [ n1 ]        [ d  ]
+ *        ◄────────     ◄────────     ◄────────
+ *          prev          prev          prev      value = head.prev.value
+ * ```
+ *
+ * Values are integers from 0 to 2^31 − 1: handles the caller maps to payloads.
+ *
+ * @example
+ * ```ts
+ * import { LMSQueue } from '@beamish/lfqueue';
+ *
+ * const queue = LMSQueue.create({ capacity: 1024 });
+ * queue.tryEnqueue(42);
+ * queue.tryDequeue(); // 42
+ * // in a worker thread, given queue.buffer:
+ * const same = LMSQueue.attach(buffer);
+ * ```
+ */
+export class LMSQueue extends SharedQueue {
+  /**
+   * An empty queue in a new buffer.
+   *
+   * @throws TypeError or RangeError when `options.capacity` is not an integer from 1 to 2^26.
+   */
+  static create(options: QueueOptions = {}): LMSQueue {
+    checkOptions('options', options);
+    return new LMSQueue(createBuffer(Kind.LMS, options.capacity ?? DEFAULT_CAPACITY));
+  }
+
+  /**
+   * The queue in `buffer`, created by `LMSQueue.create` in this or another thread.
+   *
+   * @throws TypeError when `buffer` is not an `LMSQueue`'s buffer (wrong magic, version or kind).
+   */
+  static attach(buffer: SharedArrayBuffer): LMSQueue {
+    return new LMSQueue(attachBuffer(Kind.LMS, 'LMSQueue', buffer));
+  }
+
+  tryEnqueue(value: number): boolean {
+    checkValue(value);
+    const node = this.freeList.pop();
+    if (node < 0) return false;
+    const words = this.words;
+    const tally = this.tally;
+    // Published by the tail CAS below, which is sequentially consistent.
+    this.ints[VALUE_INT0 + 6 * node] = value;
+    const nodeIndex = BigInt(node);
+    for (;;) {
+      const tail = Atomics.load(words, TAIL);
+      // next = <tail.ptr, tail.tag + 1>: the tag a dequeuer walking from the new tail expects.
+      Atomics.store(words, NODE_WORD0 + 3 * node, tail + TAG_ONE);
+      const swung = (tail & TAG_MASK) + TAG_ONE + nodeIndex;
+      if (Atomics.compareExchange(words, TAIL, tail, swung) === tail) {
+        // The optimistic step: prev = <node, tail.tag>, a plain store. If it comes late, or lands on
+        // a node that has since been dequeued and reused, its tag no longer matches and it is ignored.
+        const prevSlot = NODE_WORD0 + 3 * indexOf(tail) + 1;
+        const link = (tail & TAG_MASK) + nodeIndex;
+        if (hooks?.deferPrevStore === undefined) Atomics.store(words, prevSlot, link);
+        else hooks.deferPrevStore(() => Atomics.store(words, prevSlot, link));
+        tally.operations++;
+        if (this.doorbell.sleepers !== 0) this.doorbell.ring();
+        return true;
+      }
+      tally.casFailures++;
+    }
+  }
+
+  tryDequeue(): number | undefined {
+    const words = this.words;
+    const tally = this.tally;
+    for (;;) {
+      const head = Atomics.load(words, HEAD);
+      const tail = Atomics.load(words, TAIL);
+      const dummy = indexOf(head);
+      const firstNodePrev = Atomics.load(words, NODE_WORD0 + 3 * dummy + 1);
+      if (head !== Atomics.load(words, HEAD)) continue;
+      if (head === tail) return undefined;
+      if (!sameTag(firstNodePrev, head)) {
+        tally.fixLists++;
+        this.#fixList(tail, head);
+        continue;
+      }
+      const first = indexOf(firstNodePrev);
+      // Read before the CAS: once the head has moved past `first`, another dequeue may free it.
+      const value = this.ints[VALUE_INT0 + 6 * first] as number;
+      hooks?.beforeHeadCas?.();
+      const moved = (head & TAG_MASK) + TAG_ONE + (firstNodePrev & INDEX_MASK);
+      if (Atomics.compareExchange(words, HEAD, head, moved) === head) {
+        this.freeList.push(dummy);
+        tally.operations++;
+        return value;
+      }
+      tally.casFailures++;
+    }
+  }
+
+  /**
+   * Walks from `tail` to `head` along the `next` links, which are written before a node is
+   * published and so are always right, and rewrites every `prev` link that does not match.
+   */
+  #fixList(tail: bigint, head: bigint): void {
+    const words = this.words;
+    let current = tail;
+    while (head === Atomics.load(words, HEAD) && current !== head) {
+      const node = indexOf(current);
+      const next = Atomics.load(words, NODE_WORD0 + 3 * node);
+      // A next link with another tag: `current` has been dequeued and reused; the head has moved.
+      if (!sameTag(next, current)) return;
+      const prevSlot = NODE_WORD0 + 3 * indexOf(next) + 1;
+      const link = pointer(BigInt(node), current, -TAG_ONE);
+      if (Atomics.load(words, prevSlot) !== link) Atomics.store(words, prevSlot, link);
+      current = pointer(next & INDEX_MASK, current, -TAG_ONE);
+    }
+  }
+}

@@ -1,0 +1,110 @@
+import { hooks } from './hooks.js';
+import { attachBuffer, createBuffer, HEAD, Kind, NODE_WORD0, TAIL, VALUE_INT0 } from './layout.js';
+import { INDEX_MASK, indexOf, NULL_INDEX, TAG_MASK, TAG_ONE } from './pointer.js';
+import { checkValue, DEFAULT_CAPACITY, type QueueOptions, SharedQueue } from './shared-queue.js';
+import { checkOptions } from './validate.js';
+
+const NULL = BigInt(NULL_INDEX);
+
+/**
+ * The lock-free FIFO queue of Michael and Scott (PODC 1996), with tagged pointers, in the same
+ * shared layout and with the same interface as {@link LMSQueue}: the baseline the Ladan-Mozes and
+ * Shavit paper measures itself against.
+ *
+ * A singly linked list from head (a dummy) to tail. An enqueue links its node with a CAS on the
+ * last node's `next` and then swings the tail with a second CAS (helped along by anyone who finds
+ * the tail lagging); a dequeue swings the head with one CAS.
+ *
+ * @example
+ * ```ts
+ * import { MSQueue } from '@beamish/lfqueue';
+ *
+ * const queue = MSQueue.create({ capacity: 1024 });
+ * queue.tryEnqueue(1);
+ * queue.tryDequeue(); // 1
+ * ```
+ */
+export class MSQueue extends SharedQueue {
+  /**
+   * An empty queue in a new buffer.
+   *
+   * @throws TypeError or RangeError when `options.capacity` is not an integer from 1 to 2^26.
+   */
+  static create(options: QueueOptions = {}): MSQueue {
+    checkOptions('options', options);
+    const views = createBuffer(Kind.MS, options.capacity ?? DEFAULT_CAPACITY);
+    // The first dummy's next is null.
+    views.words[NODE_WORD0] = NULL;
+    return new MSQueue(views);
+  }
+
+  /**
+   * The queue in `buffer`, created by `MSQueue.create` in this or another thread.
+   *
+   * @throws TypeError when `buffer` is not an `MSQueue`'s buffer (wrong magic, version or kind).
+   */
+  static attach(buffer: SharedArrayBuffer): MSQueue {
+    return new MSQueue(attachBuffer(Kind.MS, 'MSQueue', buffer));
+  }
+
+  tryEnqueue(value: number): boolean {
+    checkValue(value);
+    const node = this.freeList.pop();
+    if (node < 0) return false;
+    const words = this.words;
+    const tally = this.tally;
+    this.ints[VALUE_INT0 + 6 * node] = value;
+    const nodeIndex = BigInt(node);
+    const own = NODE_WORD0 + 3 * node;
+    // next = <null, old tag + 1>: a delayed linker holding this node's previous next fails its CAS.
+    Atomics.store(words, own, (Atomics.load(words, own) & TAG_MASK) + TAG_ONE + NULL);
+    let tail: bigint;
+    for (;;) {
+      tail = Atomics.load(words, TAIL);
+      const lastSlot = NODE_WORD0 + 3 * indexOf(tail);
+      const next = Atomics.load(words, lastSlot);
+      if (tail !== Atomics.load(words, TAIL)) continue;
+      if (indexOf(next) === NULL_INDEX) {
+        if (Atomics.compareExchange(words, lastSlot, next, (next & TAG_MASK) + TAG_ONE + nodeIndex) === next)
+          break;
+      } else {
+        // The tail lags behind a linked node: help it along.
+        Atomics.compareExchange(words, TAIL, tail, (tail & TAG_MASK) + TAG_ONE + (next & INDEX_MASK));
+      }
+      tally.casFailures++;
+    }
+    Atomics.compareExchange(words, TAIL, tail, (tail & TAG_MASK) + TAG_ONE + nodeIndex);
+    tally.operations++;
+    if (this.doorbell.sleepers !== 0) this.doorbell.ring();
+    return true;
+  }
+
+  tryDequeue(): number | undefined {
+    const words = this.words;
+    const tally = this.tally;
+    for (;;) {
+      const head = Atomics.load(words, HEAD);
+      const tail = Atomics.load(words, TAIL);
+      const dummy = indexOf(head);
+      const next = Atomics.load(words, NODE_WORD0 + 3 * dummy);
+      if (head !== Atomics.load(words, HEAD)) continue;
+      const first = indexOf(next);
+      if (dummy === indexOf(tail)) {
+        if (first === NULL_INDEX) return undefined;
+        Atomics.compareExchange(words, TAIL, tail, (tail & TAG_MASK) + TAG_ONE + (next & INDEX_MASK));
+        continue;
+      }
+      // Read before the CAS: once the head has moved past `first`, another dequeue may free it.
+      const value = this.ints[VALUE_INT0 + 6 * first] as number;
+      hooks?.beforeHeadCas?.();
+      if (
+        Atomics.compareExchange(words, HEAD, head, (head & TAG_MASK) + TAG_ONE + (next & INDEX_MASK)) === head
+      ) {
+        this.freeList.push(dummy);
+        tally.operations++;
+        return value;
+      }
+      tally.casFailures++;
+    }
+  }
+}

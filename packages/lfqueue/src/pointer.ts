@@ -1,0 +1,38 @@
+import { hooks } from './hooks.js';
+
+/**
+ * Tagged pointers: one signed 64-bit word, node index in the low 32 bits and a tag in the high 32.
+ *
+ * A word is read and written as a `bigint` through a `BigInt64Array`, the only view on which
+ * `Atomics.compareExchange` covers 64 bits. Squeezing index and tag into one 32-bit word would
+ * leave the tag 32 − log2(capacity) bits, which wraps within milliseconds at queue speeds; with 32
+ * bits a delayed thread would have to sleep through 2^32 operations on the same word to be fooled.
+ */
+
+/** Adds one to a word's tag (or nothing, when a test takes the tags away). */
+export const TAG_ONE: bigint = hooks?.untagged ? 0n : 1n << 32n;
+export const INDEX_MASK = 0xffff_ffffn;
+/** Keeps a word's tag and clears its index. */
+export const TAG_MASK = ~INDEX_MASK;
+/** The index of the null pointer (MSQueue's last `next`). */
+export const NULL_INDEX = 0xffff_ffff;
+
+/** The node index of `word`. */
+export function indexOf(word: bigint): number {
+  return Number(word & INDEX_MASK);
+}
+
+/** True when two words carry the same tag. */
+export function sameTag(a: bigint, b: bigint): boolean {
+  return (a ^ b) >> 32n === 0n;
+}
+
+/** The 32-bit tag of `word`, as an unsigned number. */
+export function tagOf(word: bigint): number {
+  return Number(BigInt.asUintN(32, word >> 32n));
+}
+
+/** `<index, tag of base + delta>`, as the signed 64-bit value a read of the stored word returns. */
+export function pointer(index: bigint, base: bigint, delta: bigint): bigint {
+  return BigInt.asIntN(64, (base & TAG_MASK) + delta + index);
+}

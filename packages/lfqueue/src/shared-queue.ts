@@ -1,0 +1,147 @@
+import { Doorbell } from './doorbell.js';
+import { FreeList } from './free-list.js';
+import { DOORBELL_OFFSET, HEAD, MAX_VALUE, TAIL, type Views } from './layout.js';
+import { checkInteger, checkTimeout } from './validate.js';
+
+/** Options for `LMSQueue.create` and `MSQueue.create`. */
+export interface QueueOptions {
+  /**
+   * How many values the queue holds at most (its node pool has one node more, for the dummy).
+   * From 1 to 2^26.
+   *
+   * @defaultValue 65536
+   */
+  capacity?: number;
+}
+
+/** Counts of this handle's retries, for benchmarks and diagnostics. Not shared between threads. */
+export interface QueueCounters {
+  /** Enqueues and dequeues completed through this handle. */
+  operations: number;
+  /** CAS instructions on the head or tail that failed because another thread got there first. */
+  casFailures: number;
+  /** Times a dequeue found a missing or stale `prev` link and repaired the list (LMSQueue only). */
+  fixLists: number;
+}
+
+export const DEFAULT_CAPACITY = 65_536;
+
+/**
+ * What both queues share: the buffer and its node pool, the doorbell, waiting, and the size estimate.
+ * `LMSQueue` and `MSQueue` supply `tryEnqueue` and `tryDequeue`.
+ */
+export abstract class SharedQueue {
+  /** The queue's memory: pass it to another thread and `attach` it there. */
+  readonly buffer: SharedArrayBuffer;
+  /** How many values the queue holds at most. */
+  readonly capacity: number;
+  /**
+   * Rung by every successful enqueue; `dequeue` and `dequeueAsync` sleep on it. Producers that pass
+   * values by other means can ring it too.
+   */
+  readonly doorbell: Doorbell;
+  protected readonly words: BigInt64Array;
+  protected readonly ints: Int32Array;
+  protected readonly freeList: FreeList;
+  protected readonly tally: QueueCounters = { operations: 0, casFailures: 0, fixLists: 0 };
+
+  protected constructor(views: Views) {
+    this.buffer = views.buffer;
+    this.capacity = views.capacity;
+    this.words = views.words;
+    this.ints = views.ints;
+    this.freeList = new FreeList(views.words, views.ints);
+    this.doorbell = Doorbell.attach(views.buffer, DOORBELL_OFFSET);
+  }
+
+  /**
+   * Appends `value` unless every node is in use, in which case it returns `false` and changes
+   * nothing: a full queue never drops or overwrites.
+   *
+   * @param value - an integer from 0 to 2^31 − 1 (a handle the caller maps to its payload).
+   * @throws TypeError or RangeError when `value` is not such an integer.
+   */
+  abstract tryEnqueue(value: number): boolean;
+
+  /** Removes and returns the oldest value, or `undefined` when the queue is empty. */
+  abstract tryDequeue(): number | undefined;
+
+  /**
+   * How many values the queue holds: exact when no other thread is using it, an estimate under
+   * concurrency (the head and tail tags count dequeues and enqueues, read one after the other).
+   */
+  size(): number {
+    const tail = Atomics.load(this.words, TAIL);
+    const head = Atomics.load(this.words, HEAD);
+    const size = Number(BigInt.asIntN(32, (tail >> 32n) - (head >> 32n)));
+    return size < 0 ? 0 : size > this.capacity ? this.capacity : size;
+  }
+
+  /**
+   * Removes and returns the oldest value, blocking this thread on the doorbell while the queue is
+   * empty; `undefined` if `timeoutMs` passes first. Use `dequeueAsync` on a thread with an event
+   * loop to serve.
+   *
+   * @defaultValue `timeoutMs`: `Infinity`
+   * @example
+   * ```ts
+   * const value = queue.dequeue(1000); // a worker waiting for work, at most a second
+   * ```
+   */
+  dequeue(timeoutMs = Number.POSITIVE_INFINITY): number | undefined {
+    checkTimeout('timeoutMs', timeoutMs);
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      const value = this.#dequeueOrPrepare();
+      if (value !== undefined) return value;
+      const ticket = this.#ticket;
+      const left = deadline - performance.now();
+      if (this.doorbell.wait(ticket, left > 0 ? left : 0) === 'timed-out') return this.tryDequeue();
+    }
+  }
+
+  /**
+   * Like {@link SharedQueue.dequeue}, without blocking the thread; the event loop stays alive while
+   * it waits.
+   *
+   * @defaultValue `timeoutMs`: `Infinity`
+   * @example
+   * ```ts
+   * const value = await queue.dequeueAsync(1000);
+   * ```
+   */
+  async dequeueAsync(timeoutMs = Number.POSITIVE_INFINITY): Promise<number | undefined> {
+    checkTimeout('timeoutMs', timeoutMs);
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      const value = this.#dequeueOrPrepare();
+      if (value !== undefined) return value;
+      const ticket = this.#ticket; // read at once: another call on this handle may take a ticket next
+      const left = deadline - performance.now();
+      const result = await this.doorbell.waitAsync(ticket, left > 0 ? left : 0);
+      if (result === 'timed-out') return this.tryDequeue();
+    }
+  }
+
+  /** This handle's operation and retry counts since it was made. */
+  counters(): QueueCounters {
+    return { ...this.tally };
+  }
+
+  #ticket = 0;
+
+  /** A value, or `undefined` with a doorbell ticket taken in `#ticket` after a last look. */
+  #dequeueOrPrepare(): number | undefined {
+    const value = this.tryDequeue();
+    if (value !== undefined) return value;
+    this.#ticket = this.doorbell.prepare();
+    const late = this.tryDequeue();
+    if (late !== undefined) this.doorbell.cancel();
+    return late;
+  }
+}
+
+/** The fast check of a value; the slow one explains what is wrong. */
+export function checkValue(value: number): void {
+  if ((value | 0) !== value || value < 0) checkInteger('value', value, 0, MAX_VALUE);
+}

@@ -1,0 +1,79 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { LMSQueue, MAX_VALUE, MSQueue } from '../src/index.js';
+
+const kinds = [
+  ['LMSQueue', LMSQueue],
+  ['MSQueue', MSQueue],
+] as const;
+
+type Command = { kind: 'enqueue'; value: number } | { kind: 'dequeue' } | { kind: 'reattach' };
+
+const command: fc.Arbitrary<Command> = fc.oneof(
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant('enqueue' as const),
+      value: fc.integer({ min: 0, max: MAX_VALUE }),
+    }),
+  },
+  { weight: 5, arbitrary: fc.constant({ kind: 'dequeue' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'reattach' as const }) },
+);
+
+describe.each(kinds)('%s against an array', (_name, Queue) => {
+  it('behaves as a bounded FIFO through any sequence of operations', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 12 }),
+        fc.array(command, { maxLength: 300 }),
+        (capacity, commands) => {
+          let queue = Queue.create({ capacity });
+          const model: number[] = [];
+          for (const c of commands) {
+            if (c.kind === 'enqueue') {
+              const accepted = queue.tryEnqueue(c.value);
+              expect(accepted).toBe(model.length < capacity);
+              if (accepted) model.push(c.value);
+            } else if (c.kind === 'dequeue') {
+              expect(queue.tryDequeue()).toBe(model.shift());
+            } else {
+              // Another handle on the same buffer sees the same queue.
+              queue = Queue.attach(queue.buffer);
+            }
+            expect(queue.size()).toBe(model.length);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('recycles every node many times over without losing one', () => {
+    const queue = Queue.create({ capacity: 3 });
+    for (let round = 0; round < 10_000; round++) {
+      expect(queue.tryEnqueue(round)).toBe(true);
+      expect(queue.tryEnqueue(round + 1)).toBe(true);
+      expect(queue.tryDequeue()).toBe(round);
+      expect(queue.tryDequeue()).toBe(round + 1);
+    }
+    for (let i = 0; i < 3; i++) expect(queue.tryEnqueue(i)).toBe(true);
+    expect(queue.tryEnqueue(3)).toBe(false);
+    expect(queue.size()).toBe(3);
+  });
+
+  it('accepts the whole value range and nothing outside it', () => {
+    const queue = Queue.create({ capacity: 4 });
+    expect(queue.tryEnqueue(0)).toBe(true);
+    expect(queue.tryEnqueue(MAX_VALUE)).toBe(true);
+    expect(() => queue.tryEnqueue(-1)).toThrow(RangeError);
+    expect(() => queue.tryEnqueue(2 ** 31)).toThrow(
+      /value must be an integer from 0 to 2147483647, got 2147483648/,
+    );
+    expect(() => queue.tryEnqueue(1.5)).toThrow(TypeError);
+    expect(() => queue.tryEnqueue(Number.NaN)).toThrow(TypeError);
+    expect(() => queue.tryEnqueue('3' as never)).toThrow(/value must be an integer.*got "3"/);
+    expect(queue.size()).toBe(2);
+    expect([queue.tryDequeue(), queue.tryDequeue(), queue.tryDequeue()]).toEqual([0, MAX_VALUE, undefined]);
+  });
+});
