@@ -41,6 +41,8 @@ export const FREE = 192 / 8;
 export const DOORBELL_OFFSET = 256;
 
 export const NODES_OFFSET = 320;
+/** The `prev` of a node that has never had a successor: the null index, tag 2^32 − 1. */
+const NULL_PREV = -1n;
 export const NODE_BYTES = 24;
 /** In BigInt64 units: a node's `next` word is at `NODE_WORD0 + 3 * node`. */
 export const NODE_WORD0 = NODES_OFFSET / 8;
@@ -80,6 +82,8 @@ export function createBuffer(kind: Kind, capacity: unknown): Views {
   }
   const words = new BigInt64Array(buffer);
   words[FREE] = nodes > 1 ? 2n : 0n;
+  // No node has a successor yet: a null prev, which a dequeue never follows whatever its tag.
+  for (let node = 0; node < nodes; node++) words[NODE_WORD0 + 3 * node + 1] = NULL_PREV;
   return { buffer, words, ints, capacity: cap, nodes };
 }
 

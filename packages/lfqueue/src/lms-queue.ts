@@ -1,6 +1,6 @@
 import { hooks } from './hooks.js';
 import { attachBuffer, createBuffer, HEAD, Kind, NODE_WORD0, TAIL, VALUE_INT0 } from './layout.js';
-import { INDEX_MASK, indexOf, pointer, sameTag, TAG_MASK, TAG_ONE } from './pointer.js';
+import { INDEX_MASK, indexOf, NULL_INDEX, pointer, sameTag, TAG_MASK, TAG_ONE } from './pointer.js';
 import { checkValue, DEFAULT_CAPACITY, type QueueOptions, SharedQueue } from './shared-queue.js';
 import { checkOptions } from './validate.js';
 
@@ -45,7 +45,9 @@ export class LMSQueue extends SharedQueue {
    */
   static create(options: QueueOptions = {}): LMSQueue {
     checkOptions('options', options);
-    return new LMSQueue(createBuffer(Kind.LMS, options.capacity ?? DEFAULT_CAPACITY));
+    return new LMSQueue(
+      createBuffer(Kind.LMS, options.capacity === undefined ? DEFAULT_CAPACITY : options.capacity),
+    );
   }
 
   /**
@@ -96,12 +98,12 @@ export class LMSQueue extends SharedQueue {
       const firstNodePrev = Atomics.load(words, NODE_WORD0 + 3 * dummy + 1);
       if (head !== Atomics.load(words, HEAD)) continue;
       if (head === tail) return undefined;
-      if (!sameTag(firstNodePrev, head)) {
+      const first = indexOf(firstNodePrev);
+      if (!sameTag(firstNodePrev, head) || first === NULL_INDEX) {
         tally.fixLists++;
         this.#fixList(tail, head);
         continue;
       }
-      const first = indexOf(firstNodePrev);
       // Read before the CAS: once the head has moved past `first`, another dequeue may free it.
       const value = this.ints[VALUE_INT0 + 6 * first] as number;
       hooks?.beforeHeadCas?.();

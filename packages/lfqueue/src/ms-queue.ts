@@ -32,7 +32,7 @@ export class MSQueue extends SharedQueue {
    */
   static create(options: QueueOptions = {}): MSQueue {
     checkOptions('options', options);
-    const views = createBuffer(Kind.MS, options.capacity ?? DEFAULT_CAPACITY);
+    const views = createBuffer(Kind.MS, options.capacity === undefined ? DEFAULT_CAPACITY : options.capacity);
     // The first dummy's next is null.
     views.words[NODE_WORD0] = NULL;
     return new MSQueue(views);
