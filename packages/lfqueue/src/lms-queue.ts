@@ -72,12 +72,12 @@ export class LMSQueue extends SharedQueue {
       const tail = Atomics.load(words, TAIL);
       // next = <tail.ptr, tail.tag + 1>: the tag a dequeuer walking from the new tail expects.
       Atomics.store(words, NODE_WORD0 + 3 * node, tail + TAG_ONE);
-      const swung = (tail & TAG_MASK) + TAG_ONE + nodeIndex;
-      if (Atomics.compareExchange(words, TAIL, tail, swung) === tail) {
-        // The optimistic step: prev = <node, tail.tag>, a plain store. If it comes late, or lands on
-        // a node that has since been dequeued and reused, its tag no longer matches and it is ignored.
+      // link = <node, tail.tag>, the old tail's prev to be; the new tail is <node, tail.tag + 1>.
+      const link = (tail & TAG_MASK) + nodeIndex;
+      if (Atomics.compareExchange(words, TAIL, tail, link + TAG_ONE) === tail) {
+        // The optimistic step: a plain store of prev. If it comes late, or lands on a node that has
+        // since been dequeued and reused, its tag no longer matches and it is ignored.
         const prevSlot = NODE_WORD0 + 3 * indexOf(tail) + 1;
-        const link = (tail & TAG_MASK) + nodeIndex;
         if (hooks?.deferPrevStore === undefined) Atomics.store(words, prevSlot, link);
         else hooks.deferPrevStore(() => Atomics.store(words, prevSlot, link));
         tally.operations++;
@@ -107,8 +107,8 @@ export class LMSQueue extends SharedQueue {
       // Read before the CAS: once the head has moved past `first`, another dequeue may free it.
       const value = this.ints[VALUE_INT0 + 6 * first] as number;
       hooks?.beforeHeadCas?.();
-      const moved = (head & TAG_MASK) + TAG_ONE + (firstNodePrev & INDEX_MASK);
-      if (Atomics.compareExchange(words, HEAD, head, moved) === head) {
+      // <first, head.tag + 1>: firstNodePrev already carries head's tag.
+      if (Atomics.compareExchange(words, HEAD, head, firstNodePrev + TAG_ONE) === head) {
         this.freeList.push(dummy);
         tally.operations++;
         return value;
