@@ -93,17 +93,22 @@ export class LMSQueue extends SharedQueue {
     const tally = this.tally;
     for (;;) {
       const head = Atomics.load(words, HEAD);
-      const tail = Atomics.load(words, TAIL);
       const dummy = indexOf(head);
       const firstNodePrev = Atomics.load(words, NODE_WORD0 + 3 * dummy + 1);
-      if (head !== Atomics.load(words, HEAD)) continue;
-      if (head === tail) return undefined;
       const first = indexOf(firstNodePrev);
       if (!sameTag(firstNodePrev, head) || first === NULL_INDEX) {
+        // No valid prev: the queue is empty, or a prev store is late. Only now is the tail needed
+        // (the paper reads it on every dequeue; a consumer that skips it leaves the producers'
+        // cache line alone).
+        const tail = Atomics.load(words, TAIL);
+        if (head !== Atomics.load(words, HEAD)) continue;
+        if (head === tail) return undefined;
         tally.fixLists++;
         this.#fixList(tail, head);
         continue;
       }
+      // A prev with the head's tag was written for this very position: the queue is not empty.
+      if (head !== Atomics.load(words, HEAD)) continue;
       // Read before the CAS: once the head has moved past `first`, another dequeue may free it.
       const value = this.ints[VALUE_INT0 + 6 * first] as number;
       hooks?.beforeHeadCas?.();
