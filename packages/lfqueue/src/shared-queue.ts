@@ -58,6 +58,11 @@ export abstract class SharedQueue {
    * Appends `value` unless every node is in use, in which case it returns `false` and changes
    * nothing: a full queue never drops or overwrites.
    *
+   * The queue has `capacity + 1` nodes, one of them the dummy, so `false` comes at `capacity` values
+   * when no other thread is in the middle of an operation. An operation in progress holds a node
+   * for a moment (an enqueue before it links it, a dequeue until it frees the old dummy), so under
+   * concurrency `false` can come a value or two earlier: retry, as for a full queue.
+   *
    * @param value - an integer from 0 to 2^31 − 1 (a handle the caller maps to its payload).
    * @throws TypeError or RangeError when `value` is not such an integer.
    */

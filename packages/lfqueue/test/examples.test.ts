@@ -10,6 +10,8 @@ it('quick-start prints what the README says', async () => {
   const example = fileURLToPath(new URL('../examples/quick-start.mjs', import.meta.url));
   const { stdout } = await run(process.execPath, [example]);
   expect(stdout).toBe(
-    ['received 200000 values in order from 2 threads, sum 19999900000', 'queue empty again: true', ''].join('\n'),
+    ['received 200000 values in order from 2 threads, sum 19999900000', 'queue empty again: true', ''].join(
+      '\n',
+    ),
   );
 });

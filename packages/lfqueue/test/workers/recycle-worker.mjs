@@ -1,0 +1,46 @@
+// A thread of the free-list test in threads.test.ts. Plain ESM JavaScript, since Node 20 cannot
+// load TypeScript in a worker: it imports the built package (packages/lfqueue/dist).
+//
+// Thread `id` of `threads` does `rounds` enqueue/dequeue pairs on a queue of a few nodes, so that
+// every node goes through the free list over and over while the other threads do the same. It
+// enqueues the values id, id + threads, id + 2 * threads, … (retrying while the queue is full) and
+// records every value it dequeues (retrying while the queue is empty: with its own value in the
+// queue, or taken by another thread that left one of its own, something is always there for it).
+import { parentPort, workerData } from 'node:worker_threads';
+import { LMSQueue, MSQueue } from '../../dist/index.js';
+
+const { kind, buffer, control: controlBuffer, id, threads, rounds } = workerData;
+const queue = (kind === 'LMSQueue' ? LMSQueue : MSQueue).attach(buffer);
+const control = new Int32Array(controlBuffer); // [0]: threads that have arrived
+const idle = new Int32Array(new SharedArrayBuffer(4));
+
+/** After a run of failed tries, gives the core away (there may be more threads than cores). */
+function backOff(failures) {
+  if (failures % 64 === 0) Atomics.wait(idle, 0, 0, 0.05);
+}
+
+// Start together, so that the threads really contend from the first round.
+if (Atomics.add(control, 0, 1) + 1 === threads) Atomics.notify(control, 0);
+for (let arrived = Atomics.load(control, 0); arrived < threads; arrived = Atomics.load(control, 0)) {
+  Atomics.wait(control, 0, arrived, 100);
+}
+
+const values = new Int32Array(rounds);
+let fulls = 0;
+let empties = 0;
+for (let i = 0; i < rounds; i++) {
+  const value = i * threads + id;
+  for (let failures = 1; !queue.tryEnqueue(value); failures++) {
+    fulls++;
+    backOff(failures);
+  }
+  let got = queue.tryDequeue();
+  for (let failures = 1; got === undefined; failures++) {
+    empties++;
+    backOff(failures);
+    got = queue.tryDequeue();
+  }
+  values[i] = got;
+}
+parentPort.postMessage({ id, values, fulls, empties, counters: queue.counters() }, [values.buffer]);
+parentPort.close();
