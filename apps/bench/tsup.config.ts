@@ -1,13 +1,17 @@
 import { readdirSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 
-/** Every suite is its own entry, so `dist/suites/<name>.js` is loaded only when that suite is selected. */
-const suiteEntries = readdirSync('src/suites')
-  .filter((file) => file.endsWith('.ts'))
-  .map((file) => `src/suites/${file}`);
+/** The `.ts` files directly in `dir`, each to be its own entry. */
+const entriesIn = (dir: string) =>
+  readdirSync(dir)
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => `${dir}/${file}`);
 
 export default defineConfig({
-  entry: ['src/cli.ts', ...suiteEntries],
+  // Every suite is its own entry, so `dist/suites/<name>.js` is loaded only when that suite is
+  // selected. Every worker is one too: Node 20 cannot run a `.ts` file in a worker, so a suite starts
+  // `dist/workers/<name>.js`, found relative to its own built file.
+  entry: ['src/cli.ts', ...entriesIn('src/suites'), ...entriesIn('src/workers')],
   format: ['esm'],
   target: 'node20',
   platform: 'node',

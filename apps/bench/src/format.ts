@@ -11,6 +11,13 @@ export function formatNumber(value: number): string {
   return threeDigits.format(value);
 }
 
+/** Formats a case's metrics as e.g. `LMSQueue CAS fails/op 0.0123, MSQueue CAS fails/op 0.0456`. */
+export function formatMetrics(metrics: Record<string, number>): string {
+  return Object.entries(metrics)
+    .map(([name, value]) => `${name} ${formatNumber(value)}`)
+    .join(', ');
+}
+
 /** Formats a ratio as e.g. `52.3×`. */
 export function formatRatio(ratio: number): string {
   return `${formatNumber(ratio)}×`;

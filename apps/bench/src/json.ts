@@ -12,8 +12,9 @@ export function resolveUserPath(file: string): string {
 }
 
 /**
- * Writes the measured cases as `{ node, cpus, date, suites: [{ suite, cases: [...] }] }` and returns
- * the absolute path written. Failed cases are left out (the run then exits non-zero).
+ * Writes the measured cases as `{ node, cpus, date, suites: [{ suite, cases: [...] }] }` (a case with
+ * metrics also gets `metrics`) and returns the absolute path written. Failed cases are left out (the
+ * run then exits non-zero).
  */
 export async function writeJson(file: string, results: SuiteResult[]): Promise<string> {
   const path = resolveUserPath(file);
@@ -23,15 +24,18 @@ export async function writeJson(file: string, results: SuiteResult[]): Promise<s
     date: new Date().toISOString(),
     suites: results.map((result) => ({
       suite: result.suite,
-      cases: result.cases.map(({ name, unit, ours, baseline, baselineName, ratio, target, targetMet }) => ({
-        name,
-        unit,
-        ours,
-        baseline,
-        baselineName,
-        ratio,
-        ...(target && { target, targetMet }),
-      })),
+      cases: result.cases.map(
+        ({ name, unit, ours, baseline, baselineName, ratio, target, targetMet, metrics }) => ({
+          name,
+          unit,
+          ours,
+          baseline,
+          baselineName,
+          ratio,
+          ...(target && { target, targetMet }),
+          ...(metrics && { metrics }),
+        }),
+      ),
     })),
   };
   await mkdir(dirname(path), { recursive: true });

@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import { formatNumber, formatRatio, formatTarget } from './format.js';
+import { formatMetrics, formatNumber, formatRatio, formatTarget } from './format.js';
 import type { SuiteResult } from './result.js';
 
 const HEAD = ['case', 'unit', 'ours', 'baseline', 'baseline name', 'ratio', 'target'];
@@ -43,12 +43,15 @@ export function renderSuite(result: SuiteResult, context: ReportContext): string
       colSpan: HEAD.length,
       // Two short lines: a colSpan cell wider than the columns would widen the whole table.
       content:
-        `ratio > 1 means beamish is faster (time units: baseline ÷ ours; ops/s: ours ÷ baseline).\n` +
+        `ratio > 1 means beamish is faster (time units: baseline ÷ ours; per second: ours ÷ baseline).\n` +
         `Medians of ${context.rounds} interleaved rounds of ours and baseline.`,
     },
   ]);
 
   const lines = [heading, table.toString()];
+  for (const c of result.cases) {
+    if (c.metrics) lines.push(`  ${c.name}: ${formatMetrics(c.metrics)}`);
+  }
   for (const c of result.cases) {
     for (const note of c.notes) lines.push(`  note: ${c.name} — ${note}`);
   }

@@ -18,6 +18,8 @@ export interface CaseResult {
   targetMet?: boolean;
   /** Caveats about the measurement (e.g. timer saturation), shown under the table. */
   notes: string[];
+  /** {@link BenchCase.metrics}, read after the case was measured; absent when the case has none. */
+  metrics?: Record<string, number>;
 }
 
 /** A case that could not be measured. */
@@ -68,5 +70,7 @@ export function caseResult(
     result.target = target;
     result.targetMet = minRatioMet(result) !== false && maxOursMet(result) !== false;
   }
+  const metrics = benchCase.metrics?.();
+  if (metrics) result.metrics = metrics;
   return result;
 }

@@ -7,9 +7,9 @@
 
 /**
  * How the medians of a case are reported. The time units are per operation (lower is better);
- * `ops/s` is a throughput (higher is better).
+ * `ops/s` and `items/s` are throughputs (higher is better), `items/s` for data moved between threads.
  */
-export type Unit = 'ns/op' | 'µs/op' | 'ms/op' | 'ops/s';
+export type Unit = 'ns/op' | 'µs/op' | 'ms/op' | 'ops/s' | 'items/s';
 
 /** One measurement: a beamish operation next to the baseline it is compared with, measured in the same run. */
 export interface BenchCase {
@@ -44,9 +44,15 @@ export interface BenchCase {
   target?: {
     /** Minimum ratio, ours vs baseline (> 1 means beamish is faster), e.g. `20` for "at least 20×". */
     minRatio?: number;
-    /** Maximum median of `ours`, in the case's `unit` (an upper bound even for `ops/s`). */
+    /** Maximum median of `ours`, in the case's `unit` (an upper bound even for throughputs). */
     maxOurs?: number;
   };
+  /**
+   * Further figures about the case that are not timings, e.g. failed CAS per operation counted by the
+   * threads it ran. Called once after the case is measured; shown under the table and written to the
+   * JSON file as `metrics`.
+   */
+  metrics?: () => Record<string, number>;
 }
 
 /** A named group of cases, loaded lazily when selected. */

@@ -6,4 +6,5 @@ import type { Suite } from '../suite.js';
  */
 export const suites: Record<string, () => Promise<Suite>> = {
   arena: () => import('./arena.js').then((m) => m.default),
+  lfqueue: () => import('./lfqueue.js').then((m) => m.default),
 };
