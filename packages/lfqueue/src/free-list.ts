@@ -34,14 +34,27 @@ export class FreeList {
 
   /** Returns `node`, which the caller owns, to the pool. */
   push(node: number): void {
+    this.pushChain(node, node);
+  }
+
+  /**
+   * Returns the chain `first → … → last`, which the caller owns and has linked with `link`, to the
+   * pool with a single CAS.
+   */
+  pushChain(first: number, last: number): void {
     const words = this.#words;
     for (;;) {
       const head = Atomics.load(words, FREE);
       const top = Number(head & 0xffff_ffffn);
-      Atomics.store(this.#ints, VALUE_INT0 + 6 * node + 1, top);
-      if (Atomics.compareExchange(words, FREE, head, head + TAG + BigInt(node + 1 - top)) === head) {
+      Atomics.store(this.#ints, VALUE_INT0 + 6 * last + 1, top);
+      if (Atomics.compareExchange(words, FREE, head, head + TAG + BigInt(first + 1 - top)) === head) {
         return;
       }
     }
+  }
+
+  /** Links `node` above `below` in a chain the caller owns, before `pushChain`. */
+  link(node: number, below: number): void {
+    this.#ints[VALUE_INT0 + 6 * node + 1] = below + 1;
   }
 }

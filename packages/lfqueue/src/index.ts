@@ -8,4 +8,4 @@ export { Doorbell, type WaitResult } from './doorbell.js';
 export { MAX_CAPACITY, MAX_VALUE } from './layout.js';
 export { LMSQueue } from './lms-queue.js';
 export { MSQueue } from './ms-queue.js';
-export { type QueueCounters, type QueueOptions, SharedQueue } from './shared-queue.js';
+export { type HandleOptions, type QueueCounters, type QueueOptions, SharedQueue } from './shared-queue.js';

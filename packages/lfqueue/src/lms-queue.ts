@@ -1,7 +1,13 @@
 import { hooks } from './hooks.js';
 import { attachBuffer, createBuffer, HEAD, Kind, NODE_WORD0, TAIL, VALUE_INT0 } from './layout.js';
 import { INDEX_MASK, indexOf, NULL_INDEX, pointer, sameTag, TAG_MASK, TAG_ONE } from './pointer.js';
-import { checkValue, DEFAULT_CAPACITY, type QueueOptions, SharedQueue } from './shared-queue.js';
+import {
+  checkValue,
+  DEFAULT_CAPACITY,
+  type HandleOptions,
+  type QueueOptions,
+  SharedQueue,
+} from './shared-queue.js';
 import { checkOptions } from './validate.js';
 
 /**
@@ -41,27 +47,29 @@ export class LMSQueue extends SharedQueue {
   /**
    * An empty queue in a new buffer.
    *
-   * @throws TypeError or RangeError when `options.capacity` is not an integer from 1 to 2^26.
+   * @throws TypeError or RangeError when `options.capacity` is not an integer from 1 to 2^26, or
+   *   `options.spareNodes` not one from 0 to the capacity.
    */
   static create(options: QueueOptions = {}): LMSQueue {
     checkOptions('options', options);
     return new LMSQueue(
       createBuffer(Kind.LMS, options.capacity === undefined ? DEFAULT_CAPACITY : options.capacity),
+      options,
     );
   }
 
   /**
-   * The queue in `buffer`, created by `LMSQueue.create` in this or another thread.
+   * A handle on the queue in `buffer`, created by `LMSQueue.create` in this or another thread.
    *
    * @throws TypeError when `buffer` is not an `LMSQueue`'s buffer (wrong magic, version or kind).
    */
-  static attach(buffer: SharedArrayBuffer): LMSQueue {
-    return new LMSQueue(attachBuffer(Kind.LMS, 'LMSQueue', buffer));
+  static attach(buffer: SharedArrayBuffer, options: HandleOptions = {}): LMSQueue {
+    return new LMSQueue(attachBuffer(Kind.LMS, 'LMSQueue', buffer), options);
   }
 
   tryEnqueue(value: number): boolean {
     checkValue(value);
-    const node = this.freeList.pop();
+    const node = this.takeNode();
     if (node < 0) return false;
     const words = this.words;
     const tally = this.tally;
@@ -102,7 +110,10 @@ export class LMSQueue extends SharedQueue {
         // cache line alone).
         const tail = Atomics.load(words, TAIL);
         if (head !== Atomics.load(words, HEAD)) continue;
-        if (head === tail) return undefined;
+        if (head === tail) {
+          this.releaseSpares(); // an empty queue: let producers have this handle's spare nodes
+          return undefined;
+        }
         tally.fixLists++;
         this.#fixList(tail, head);
         continue;
@@ -114,7 +125,7 @@ export class LMSQueue extends SharedQueue {
       hooks?.beforeHeadCas?.();
       // <first, head.tag + 1>: firstNodePrev already carries head's tag.
       if (Atomics.compareExchange(words, HEAD, head, firstNodePrev + TAG_ONE) === head) {
-        this.freeList.push(dummy);
+        this.retireNode(dummy);
         tally.operations++;
         return value;
       }

@@ -1,7 +1,13 @@
 import { hooks } from './hooks.js';
 import { attachBuffer, createBuffer, HEAD, Kind, NODE_WORD0, TAIL, VALUE_INT0 } from './layout.js';
 import { INDEX_MASK, indexOf, NULL_INDEX, TAG_MASK, TAG_ONE } from './pointer.js';
-import { checkValue, DEFAULT_CAPACITY, type QueueOptions, SharedQueue } from './shared-queue.js';
+import {
+  checkValue,
+  DEFAULT_CAPACITY,
+  type HandleOptions,
+  type QueueOptions,
+  SharedQueue,
+} from './shared-queue.js';
 import { checkOptions } from './validate.js';
 
 const NULL = BigInt(NULL_INDEX);
@@ -28,28 +34,29 @@ export class MSQueue extends SharedQueue {
   /**
    * An empty queue in a new buffer.
    *
-   * @throws TypeError or RangeError when `options.capacity` is not an integer from 1 to 2^26.
+   * @throws TypeError or RangeError when `options.capacity` is not an integer from 1 to 2^26, or
+   *   `options.spareNodes` not one from 0 to the capacity.
    */
   static create(options: QueueOptions = {}): MSQueue {
     checkOptions('options', options);
     const views = createBuffer(Kind.MS, options.capacity === undefined ? DEFAULT_CAPACITY : options.capacity);
     // The first dummy's next is null.
     views.words[NODE_WORD0] = NULL;
-    return new MSQueue(views);
+    return new MSQueue(views, options);
   }
 
   /**
-   * The queue in `buffer`, created by `MSQueue.create` in this or another thread.
+   * A handle on the queue in `buffer`, created by `MSQueue.create` in this or another thread.
    *
    * @throws TypeError when `buffer` is not an `MSQueue`'s buffer (wrong magic, version or kind).
    */
-  static attach(buffer: SharedArrayBuffer): MSQueue {
-    return new MSQueue(attachBuffer(Kind.MS, 'MSQueue', buffer));
+  static attach(buffer: SharedArrayBuffer, options: HandleOptions = {}): MSQueue {
+    return new MSQueue(attachBuffer(Kind.MS, 'MSQueue', buffer), options);
   }
 
   tryEnqueue(value: number): boolean {
     checkValue(value);
-    const node = this.freeList.pop();
+    const node = this.takeNode();
     if (node < 0) return false;
     const words = this.words;
     const tally = this.tally;
@@ -90,7 +97,10 @@ export class MSQueue extends SharedQueue {
       if (head !== Atomics.load(words, HEAD)) continue;
       const first = indexOf(next);
       if (dummy === indexOf(tail)) {
-        if (first === NULL_INDEX) return undefined;
+        if (first === NULL_INDEX) {
+          this.releaseSpares(); // an empty queue: let producers have this handle's spare nodes
+          return undefined;
+        }
         Atomics.compareExchange(words, TAIL, tail, (tail & TAG_MASK) + TAG_ONE + (next & INDEX_MASK));
         continue;
       }
@@ -100,7 +110,7 @@ export class MSQueue extends SharedQueue {
       if (
         Atomics.compareExchange(words, HEAD, head, (head & TAG_MASK) + TAG_ONE + (next & INDEX_MASK)) === head
       ) {
-        this.freeList.push(dummy);
+        this.retireNode(dummy);
         tally.operations++;
         return value;
       }

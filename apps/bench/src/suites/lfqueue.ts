@@ -150,8 +150,10 @@ const suite: Suite = {
         // The design target for 2 threads: LMS at least as fast as Michael-Scott.
         threadCase(pairs, items, team.LMSQueue, team.MSQueue, pairs === 1 ? 1 : undefined),
         threadCase(pairs, items, team.LMSQueue, team.LockedQueue, undefined),
-        // The design target for one-way cross-thread messages: at least 5× postMessage.
-        threadCase(pairs, items, team.LMSQueue, team.postMessage, 5),
+        // The design target for one-way cross-thread messages: at least 5× postMessage, one
+        // producer to one consumer. With 2 pairs postMessage gets a private channel per pair, which
+        // is not a shared many-to-many queue: the figure is shown, without a target.
+        threadCase(pairs, items, team.LMSQueue, team.postMessage, pairs === 1 ? 5 : undefined),
       ]),
     ];
   },

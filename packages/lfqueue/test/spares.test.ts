@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { LMSQueue, MSQueue } from '../src/index.js';
+
+describe.each([
+  ['LMSQueue', LMSQueue],
+  ['MSQueue', MSQueue],
+] as const)('%s spare nodes', (_name, Queue) => {
+  /** Fills `queue` through `producer`, drains `count` values through `consumer`. */
+  function cycle(producer: LMSQueue | MSQueue, consumer: LMSQueue | MSQueue, count: number) {
+    for (let i = 0; i < count; i++) expect(producer.tryEnqueue(i)).toBe(true);
+    for (let i = 0; i < count; i++) expect(consumer.tryDequeue()).toBe(i);
+  }
+
+  it('are kept by the dequeuing handle until it finds the queue empty', () => {
+    const producer = Queue.create({ capacity: 64 }); // keeps up to 4
+    const consumer = Queue.attach(producer.buffer);
+    cycle(producer, consumer, 64);
+    // The consumer holds 4 freed nodes: the producer finds the queue full 4 values early...
+    for (let i = 0; i < 60; i++) expect(producer.tryEnqueue(i)).toBe(true);
+    expect(producer.tryEnqueue(60)).toBe(false);
+    // ...until a dequeue that finds the queue empty gives them back.
+    for (let i = 0; i < 60; i++) expect(consumer.tryDequeue()).toBe(i);
+    expect(consumer.tryDequeue()).toBeUndefined();
+    for (let i = 0; i < 64; i++) expect(producer.tryEnqueue(i)).toBe(true);
+    expect(producer.tryEnqueue(64)).toBe(false);
+  });
+
+  it('go back on releaseSpares(), and are used first by the same handle', () => {
+    const producer = Queue.create({ capacity: 64 });
+    const consumer = Queue.attach(producer.buffer);
+    cycle(producer, consumer, 10);
+    consumer.releaseSpares();
+    for (let i = 0; i < 64; i++) expect(producer.tryEnqueue(i)).toBe(true);
+    expect(producer.tryEnqueue(64)).toBe(false);
+    // A single handle reuses its own spares: it sees the exact capacity whatever it does.
+    const alone = Queue.create({ capacity: 64 });
+    cycle(alone, alone, 64);
+    cycle(alone, alone, 64);
+    expect(alone.tryEnqueue(0)).toBe(true);
+  });
+
+  it('can be turned off, or sized, per handle', () => {
+    const producer = Queue.create({ capacity: 64 });
+    const strict = Queue.attach(producer.buffer, { spareNodes: 0 });
+    cycle(producer, strict, 64);
+    for (let i = 0; i < 64; i++) expect(producer.tryEnqueue(i)).toBe(true);
+    expect(() => Queue.attach(producer.buffer, { spareNodes: -1 })).toThrow(
+      /options\.spareNodes must be an integer from 0 to 64/,
+    );
+    expect(() => Queue.create({ capacity: 8, spareNodes: 1.5 })).toThrow(TypeError);
+    expect(() => Queue.attach(producer.buffer, 'fast' as never)).toThrow(/options must be an options object/);
+  });
+});
