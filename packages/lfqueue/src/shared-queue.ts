@@ -57,15 +57,20 @@ export abstract class SharedQueue {
    * values by other means can ring it too.
    */
   readonly doorbell: Doorbell;
+  /** @internal */
   protected readonly words: BigInt64Array;
+  /** @internal */
   protected readonly ints: Int32Array;
+  /** @internal */
   protected readonly freeList: FreeList;
+  /** @internal */
   protected readonly tally: QueueCounters = { operations: 0, casFailures: 0, fixLists: 0 };
 
   /** Nodes this handle freed and keeps for its own enqueues, or to give back in one CAS. */
   readonly #spares: Int32Array;
   #spareCount = 0;
 
+  /** @internal */
   protected constructor(views: Views, options: HandleOptions) {
     checkOptions('options', options);
     this.buffer = views.buffer;
@@ -81,13 +86,13 @@ export abstract class SharedQueue {
     this.#spares = new Int32Array(spareNodes);
   }
 
-  /** A node for an enqueue: one of this handle's spares, or one from the shared pool (-1: none). */
+  /** @internal A node for an enqueue: one of this handle's spares, or one from the shared pool (-1: none). */
   protected takeNode(): number {
     if (this.#spareCount > 0) return this.#spares[--this.#spareCount] as number;
     return this.freeList.pop();
   }
 
-  /** Keeps a node freed by a dequeue, handing the spares back in one CAS when there are enough. */
+  /** @internal Keeps a node freed by a dequeue, handing the spares back in one CAS when there are enough. */
   protected retireNode(node: number): void {
     const spares = this.#spares;
     if (this.#spareCount === spares.length) this.releaseSpares();
