@@ -1,8 +1,9 @@
 /**
- * @beamish/scheduler — One scheduler per CPU core: round-robin time slicing, random-but-even placement and rebalancing.
- *
- * Not built yet: this entry point exports nothing so far (see the package README).
+ * @beamish/scheduler — one scheduler per core: round-robin time slicing of generator tasks,
+ * random-but-even placement and rebalancing across worker threads.
  *
  * @packageDocumentation
  */
-export {};
+export { sleep, wait } from './instructions.js';
+export { Scheduler, type SchedulerOptions, type SchedulerStats } from './scheduler.js';
+export { Task, type TaskBody, type TaskState } from './task.js';

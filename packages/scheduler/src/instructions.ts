@@ -1,0 +1,46 @@
+/**
+ * What a task may yield to its scheduler. Yielding anything else (usually nothing: `yield;`) ends
+ * the slice and leaves the task runnable.
+ */
+
+/** Suspends the task until `ms` milliseconds have passed. */
+export class Sleep {
+  constructor(readonly ms: number) {}
+}
+
+/** Suspends the task until `promise` settles; the task resumes with its value or its error. */
+export class Wait {
+  constructor(readonly promise: PromiseLike<unknown>) {}
+}
+
+/**
+ * Sleeps for `ms` milliseconds without blocking the other tasks on this scheduler.
+ *
+ * @example
+ * ```ts
+ * scheduler.spawn(function* () {
+ *   yield* sleep(10);
+ * });
+ * ```
+ */
+export function* sleep(ms: number): Generator<Sleep, void, unknown> {
+  if (typeof ms !== 'number' || Number.isNaN(ms) || ms < 0) {
+    throw new RangeError(`ms must be a number of milliseconds, 0 or more, got ${String(ms)}`);
+  }
+  yield new Sleep(ms);
+}
+
+/**
+ * Waits for a promise inside a task, while the scheduler runs the other tasks; returns its value
+ * or throws its error into the task.
+ *
+ * @example
+ * ```ts
+ * scheduler.spawn(function* () {
+ *   const text = yield* wait(fs.promises.readFile('data.txt', 'utf8'));
+ * });
+ * ```
+ */
+export function* wait<T>(promise: PromiseLike<T>): Generator<Wait, T, unknown> {
+  return (yield new Wait(promise)) as T;
+}

@@ -1,0 +1,256 @@
+import { Sleep, Wait } from './instructions.js';
+import { RunQueue } from './run-queue.js';
+import { Task, type TaskBody } from './task.js';
+import { TimerHeap } from './timer-heap.js';
+
+/** Options of one scheduler. */
+export interface SchedulerOptions {
+  /**
+   * Slices a turn may run before the scheduler yields to the Node event loop, so that I/O, timers
+   * and cross-core traffic are never starved (Effect's `MaxOpsBeforeYield`).
+   *
+   * @defaultValue 2048
+   */
+  maxSlicesPerTurn?: number;
+  /**
+   * Milliseconds a turn may last before it yields, however few slices it ran (the clock is read
+   * every 64 slices). This bounds how late a timer can fire while the scheduler is saturated.
+   *
+   * @defaultValue 1
+   */
+  maxTurnMs?: number;
+}
+
+/** A scheduler's counters, from `scheduler.stats()`. */
+export interface SchedulerStats {
+  /** Tasks waiting for their next slice. */
+  runnable: number;
+  /** Tasks sleeping or waiting for a promise or a message. */
+  waiting: number;
+  /** Slices run since the scheduler started. */
+  slices: number;
+  /** Tasks started and finished since the scheduler started. */
+  spawned: number;
+  finished: number;
+  /** The share of wall time since the scheduler started that it spent running slices, 0 to 1. */
+  busy: number;
+}
+
+const CLOCK_EVERY = 64;
+
+function checkBudget(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !(value > 0)) {
+    throw new RangeError(`${name} must be a number greater than 0, got ${String(value)}`);
+  }
+  return value;
+}
+
+/**
+ * Runs tasks on one thread, one slice at a time in round-robin order: a slice is one step of the
+ * task's generator, up to its next `yield`. Many slices run per turn of the event loop; after
+ * `maxSlicesPerTurn` slices or `maxTurnMs` milliseconds the scheduler yields (`setImmediate`), so
+ * I/O and timers run between turns. Sleeping tasks wait on a timer heap, tasks waiting for a
+ * promise on the promise; an idle scheduler holds no timer and spins nothing.
+ *
+ * @example
+ * ```ts
+ * const scheduler = new Scheduler();
+ * const task = scheduler.spawn(function* () {
+ *   let sum = 0;
+ *   for (let i = 0; i < 1000; i++) {
+ *     sum += i;
+ *     yield; // one slice ends here: other tasks on this thread run
+ *   }
+ *   return sum;
+ * });
+ * console.log(await task); // 499500
+ * ```
+ */
+export class Scheduler {
+  readonly #runnable = new RunQueue<Task>();
+  readonly #sleeping = new TimerHeap<Task>();
+  readonly #maxSlices: number;
+  readonly #maxTurnMs: number;
+  readonly #startedAt = performance.now();
+  #nextId = 1;
+  #slices = 0;
+  #spawned = 0;
+  #finished = 0;
+  #waiting = 0;
+  #busyMs = 0;
+  #turnScheduled = false;
+  #inTurn = false;
+  #timer: NodeJS.Timeout | undefined;
+  #timerAt = Number.POSITIVE_INFINITY;
+  /** @internal Called at the start of every turn, e.g. to take messages from an inbox. */
+  poll: (() => void) | undefined;
+
+  constructor(options: SchedulerOptions = {}) {
+    if (typeof options !== 'object' || options === null) {
+      throw new TypeError(`options must be an options object, got ${String(options)}`);
+    }
+    this.#maxSlices = checkBudget('options.maxSlicesPerTurn', options.maxSlicesPerTurn, 2048);
+    this.#maxTurnMs = checkBudget('options.maxTurnMs', options.maxTurnMs, 1);
+  }
+
+  /**
+   * Starts a task on this scheduler. Its first slice runs in a later turn, never inside `spawn`.
+   *
+   * @param body - a generator function (or a generator already made) whose every `yield` ends a slice.
+   * @throws TypeError when `body` is neither.
+   */
+  spawn<T>(body: TaskBody<T> | Generator<unknown, T, unknown>): Task<T> {
+    const generator = typeof body === 'function' ? body() : body;
+    if (typeof generator !== 'object' || generator === null || typeof generator.next !== 'function') {
+      throw new TypeError(`body must be a generator function (function* () { … }), got ${typeof body}`);
+    }
+    const task = new Task<T>(this.#nextId++, generator);
+    this.#spawned++;
+    this.#runnable.push(task as Task);
+    this.wake();
+    return task;
+  }
+
+  /** Counters for this scheduler. */
+  stats(): SchedulerStats {
+    const elapsed = performance.now() - this.#startedAt;
+    return {
+      runnable: this.#runnable.length,
+      waiting: this.#waiting,
+      slices: this.#slices,
+      spawned: this.#spawned,
+      finished: this.#finished,
+      busy: elapsed > 0 ? Math.min(1, this.#busyMs / elapsed) : 0,
+    };
+  }
+
+  /** Tasks that are runnable or waiting. */
+  get load(): number {
+    return this.#runnable.length + this.#waiting;
+  }
+
+  /** @internal Makes sure a turn will run soon (after new work arrived from outside). */
+  wake(): void {
+    if (this.#turnScheduled || this.#inTurn) return;
+    this.#turnScheduled = true;
+    setImmediate(this.#turn);
+  }
+
+  /** @internal Resumes a waiting task with a value, or an error to throw into it. */
+  resume(task: Task, value: unknown, throws: boolean): void {
+    if (task.state !== 'waiting') return;
+    task.state = 'runnable';
+    task.resumeWith = value;
+    task.resumeThrows = throws;
+    this.#waiting--;
+    this.#runnable.push(task);
+    this.wake();
+  }
+
+  /** @internal Marks a task as waiting for something outside the scheduler (a message, say). */
+  suspend(task: Task): void {
+    task.state = 'waiting';
+    this.#waiting++;
+  }
+
+  /** @internal Ends a waiting or runnable task from outside, with an error (a crash report, say). */
+  abort(task: Task, error: unknown): void {
+    if (task.state === 'done') return;
+    if (task.state === 'waiting') this.#waiting--;
+    else this.#runnable.filter((other) => other !== task);
+    task.generator.return(undefined as never);
+    this.#end(task, { ok: false, error });
+  }
+
+  readonly #turn = (): void => {
+    this.#turnScheduled = false;
+    this.#inTurn = true;
+    const started = performance.now();
+    try {
+      this.poll?.();
+      this.#wakeSleepers(started);
+      const queue = this.#runnable;
+      const maxSlices = this.#maxSlices;
+      const deadline = started + this.#maxTurnMs;
+      let ran = 0;
+      while (queue.length > 0 && ran < maxSlices) {
+        this.#runSlice(queue.shift());
+        if (++ran % CLOCK_EVERY === 0 && performance.now() >= deadline) break;
+      }
+      this.#slices += ran;
+    } finally {
+      this.#inTurn = false;
+      const now = performance.now();
+      this.#busyMs += now - started;
+      if (this.#runnable.length > 0) this.wake();
+      else this.#armTimer(now);
+    }
+  };
+
+  #runSlice(task: Task): void {
+    let step: IteratorResult<unknown, unknown>;
+    try {
+      if (task.resumeThrows) {
+        task.resumeThrows = false;
+        step = task.generator.throw(task.resumeWith);
+      } else {
+        const value = task.resumeWith;
+        task.resumeWith = undefined;
+        step = task.generator.next(value);
+      }
+    } catch (error) {
+      task.slices++;
+      this.#end(task, { ok: false, error });
+      return;
+    }
+    task.slices++;
+    if (step.done === true) {
+      this.#end(task, { ok: true, value: step.value });
+      return;
+    }
+    const yielded = step.value;
+    if (yielded === undefined) {
+      this.#runnable.push(task);
+    } else if (yielded instanceof Sleep) {
+      this.suspend(task);
+      this.#sleeping.add(performance.now() + yielded.ms, task);
+    } else if (yielded instanceof Wait) {
+      this.suspend(task);
+      yielded.promise.then(
+        (value) => this.resume(task, value, false),
+        (error) => this.resume(task, error, true),
+      );
+    } else {
+      this.#runnable.push(task);
+    }
+  }
+
+  #end(task: Task, outcome: { ok: true; value: unknown } | { ok: false; error: unknown }): void {
+    this.#finished++;
+    task.finish(outcome);
+  }
+
+  #wakeSleepers(now: number): void {
+    const sleeping = this.#sleeping;
+    while (sleeping.size > 0 && sleeping.next <= now) this.resume(sleeping.pop(), undefined, false);
+  }
+
+  /** Keeps one Node timer for the earliest sleeper, and none when nobody sleeps. */
+  #armTimer(now: number): void {
+    const at = this.#sleeping.next;
+    if (at === this.#timerAt) return;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#timerAt = at;
+    if (at === Number.POSITIVE_INFINITY) return;
+    this.#timer = setTimeout(
+      () => {
+        this.#timer = undefined;
+        this.#timerAt = Number.POSITIVE_INFINITY;
+        this.wake();
+      },
+      Math.max(0, at - now),
+    );
+  }
+}

@@ -1,0 +1,58 @@
+/** Where a task is in its life. */
+export type TaskState = 'runnable' | 'waiting' | 'done';
+
+/** A task's body: a generator function; every `yield` ends a time slice. */
+export type TaskBody<T> = () => Generator<unknown, T, unknown>;
+
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/**
+ * One task on a scheduler. Await it (it is a `PromiseLike`) for the value its body returns, or the
+ * error it threw.
+ */
+export class Task<T = unknown> implements PromiseLike<T> {
+  /** Unique on its scheduler. */
+  readonly id: number;
+  /** What the task is doing. */
+  state: TaskState = 'runnable';
+  /** Slices it has run so far. */
+  slices = 0;
+  /** @internal */
+  readonly generator: Generator<unknown, T, unknown>;
+  /** @internal The value (or error, when `resumeThrows`) the next slice resumes the body with. */
+  resumeWith: unknown = undefined;
+  /** @internal */
+  resumeThrows = false;
+  #outcome: Outcome<T> | undefined;
+  #settle: ((outcome: Outcome<T>) => void) | undefined;
+  #promise: Promise<T> | undefined;
+
+  /** @internal */
+  constructor(id: number, generator: Generator<unknown, T, unknown>) {
+    this.id = id;
+    this.generator = generator;
+  }
+
+  /** @internal Ends the task with its outcome. */
+  finish(outcome: Outcome<T>): void {
+    this.state = 'done';
+    this.#outcome = outcome;
+    this.#settle?.(outcome);
+  }
+
+  // The promise is made only when somebody awaits: a failed task nobody awaits is not an unhandled
+  // rejection, and a finished one costs no promise at all.
+  then<R1 = T, R2 = never>(
+    onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    if (this.#promise === undefined) {
+      this.#promise = new Promise<T>((resolve, reject) => {
+        const settle = (outcome: Outcome<T>) => (outcome.ok ? resolve(outcome.value) : reject(outcome.error));
+        if (this.#outcome !== undefined) settle(this.#outcome);
+        else this.#settle = settle;
+      });
+    }
+    return this.#promise.then(onFulfilled, onRejected);
+  }
+}

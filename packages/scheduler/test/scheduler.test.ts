@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { Scheduler, sleep, wait } from '../src/index.js';
+
+describe('Scheduler', () => {
+  it('runs busy tasks round-robin: equal slices, ±1, at every point', async () => {
+    const scheduler = new Scheduler({ maxSlicesPerTurn: 100 });
+    const counts = [0, 0, 0, 0, 0];
+    const spreads: number[] = [];
+    const tasks = counts.map((_, i) =>
+      scheduler.spawn(function* () {
+        for (let n = 0; n < 1000; n++) {
+          counts[i] = (counts[i] as number) + 1;
+          spreads.push(Math.max(...counts) - Math.min(...counts));
+          yield;
+        }
+        return i;
+      }),
+    );
+    expect(await Promise.all(tasks)).toEqual([0, 1, 2, 3, 4]);
+    expect(Math.max(...spreads)).toBeLessThanOrEqual(1);
+    expect(tasks.every((task) => task.slices === 1001 && task.state === 'done')).toBe(true);
+  });
+
+  it('interleaves the slices of several tasks in spawn order', async () => {
+    const scheduler = new Scheduler();
+    const order: string[] = [];
+    const body = (name: string) =>
+      function* () {
+        for (let i = 0; i < 3; i++) {
+          order.push(`${name}${i}`);
+          yield;
+        }
+      };
+    await Promise.all([scheduler.spawn(body('a')), scheduler.spawn(body('b')), scheduler.spawn(body('c'))]);
+    expect(order.join(' ')).toBe('a0 b0 c0 a1 b1 c1 a2 b2 c2');
+  });
+
+  it('sleeps and waits for promises without holding up the other tasks', async () => {
+    const scheduler = new Scheduler();
+    const events: string[] = [];
+    const sleeper = scheduler.spawn(function* () {
+      yield* sleep(20);
+      events.push('slept');
+      return 'rested';
+    });
+    const waiter = scheduler.spawn(function* () {
+      const value = yield* wait(new Promise<number>((resolve) => setTimeout(() => resolve(42), 5)));
+      events.push(`waited ${value}`);
+      return value;
+    });
+    const busy = scheduler.spawn(function* () {
+      for (let i = 0; i < 3; i++) yield;
+      events.push('busy done');
+    });
+    expect(await Promise.all([sleeper, waiter, busy])).toEqual(['rested', 42, undefined]);
+    expect(events).toEqual(['busy done', 'waited 42', 'slept']);
+    expect(scheduler.stats()).toMatchObject({ runnable: 0, waiting: 0, spawned: 3, finished: 3 });
+  });
+
+  it('ends a task that throws with its error and carries on with the others', async () => {
+    const scheduler = new Scheduler();
+    const failing = scheduler.spawn(function* () {
+      yield;
+      throw new Error('boom');
+    });
+    const rejected = scheduler.spawn(function* () {
+      try {
+        yield* wait(Promise.reject(new Error('no file')));
+      } catch (error) {
+        return `caught ${(error as Error).message}`;
+      }
+    });
+    const fine = scheduler.spawn(function* () {
+      yield;
+      return 'fine';
+    });
+    await expect(failing).rejects.toThrow('boom');
+    expect(await rejected).toBe('caught no file');
+    expect(await fine).toBe('fine');
+  });
+
+  it('yields to the event loop while saturated, so timers and I/O run', async () => {
+    const scheduler = new Scheduler();
+    let stop = false;
+    let slices = 0;
+    const spinner = scheduler.spawn(function* () {
+      while (!stop) {
+        slices++;
+        yield;
+      }
+    });
+    const before = scheduler.stats().slices;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    stop = true;
+    await spinner;
+    // The timer fired while the task was still runnable: the scheduler had yielded.
+    expect(slices).toBeGreaterThan(before);
+    expect(scheduler.stats().busy).toBeGreaterThan(0);
+  });
+
+  it('rejects what is not a generator, and bad options', () => {
+    const scheduler = new Scheduler();
+    expect(() => scheduler.spawn((() => 42) as never)).toThrow(/body must be a generator function/);
+    expect(() => new Scheduler({ maxSlicesPerTurn: 0 })).toThrow(/options\.maxSlicesPerTurn/);
+    expect(() => new Scheduler({ maxTurnMs: -1 })).toThrow(RangeError);
+    expect(() => new Scheduler(3 as never)).toThrow(TypeError);
+    expect(() => [...sleep(-1)]).toThrow(/ms must be a number/);
+  });
+});
