@@ -44,3 +44,27 @@ export function* sleep(ms: number): Generator<Sleep, void, unknown> {
 export function* wait<T>(promise: PromiseLike<T>): Generator<Wait, T, unknown> {
   return (yield new Wait(promise)) as T;
 }
+
+/** What a migratable task yields to save its state. */
+export class Checkpoint {
+  constructor(readonly state: unknown) {}
+}
+
+/**
+ * Saves a migratable task's state, between two slices (the call is itself a slice boundary). The
+ * state must be structured-clonable.
+ *
+ * @example
+ * ```ts
+ * export function* count(state: { i: number; sum: number }) {
+ *   for (; state.i < 1e6; state.i++) {
+ *     state.sum += state.i;
+ *     if (state.i % 1000 === 0) yield* checkpoint(state);
+ *   }
+ *   return state.sum;
+ * }
+ * ```
+ */
+export function* checkpoint(state: unknown): Generator<Checkpoint, void, unknown> {
+  yield new Checkpoint(state);
+}

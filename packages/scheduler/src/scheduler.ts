@@ -1,4 +1,4 @@
-import { Sleep, Wait } from './instructions.js';
+import { Checkpoint, Sleep, Wait } from './instructions.js';
 import { RunQueue } from './run-queue.js';
 import { Task, type TaskBody } from './task.js';
 import { TimerHeap } from './timer-heap.js';
@@ -11,14 +11,14 @@ export interface SchedulerOptions {
    *
    * @defaultValue 2048
    */
-  maxSlicesPerTurn?: number;
+  maxSlicesPerTurn?: number | undefined;
   /**
    * Milliseconds a turn may last before it yields, however few slices it ran (the clock is read
    * every 64 slices). This bounds how late a timer can fire while the scheduler is saturated.
    *
    * @defaultValue 1
    */
-  maxTurnMs?: number;
+  maxTurnMs?: number | undefined;
 }
 
 /** A scheduler's counters, from `scheduler.stats()`. */
@@ -85,6 +85,8 @@ export class Scheduler {
   #timerAt = Number.POSITIVE_INFINITY;
   /** @internal Called at the start of every turn, e.g. to take messages from an inbox. */
   poll: (() => void) | undefined;
+  /** @internal Called after a turn that left nothing runnable, e.g. to sleep on a doorbell. */
+  onIdle: (() => void) | undefined;
 
   constructor(options: SchedulerOptions = {}) {
     if (typeof options !== 'object' || options === null) {
@@ -163,6 +165,20 @@ export class Scheduler {
     this.#end(task, { ok: false, error });
   }
 
+  /**
+   * @internal Takes up to `max` runnable tasks that `movable` accepts off this scheduler (they end
+   * here as if never started); the caller restarts them elsewhere.
+   */
+  withdraw(movable: (task: Task) => boolean, max: number): Task[] {
+    let taken = 0;
+    const withdrawn = this.#runnable.filter((task) => taken >= max || !movable(task) || (taken++, false));
+    for (const task of withdrawn) {
+      task.state = 'done';
+      this.#spawned--;
+    }
+    return withdrawn;
+  }
+
   readonly #turn = (): void => {
     this.#turnScheduled = false;
     this.#inTurn = true;
@@ -184,7 +200,10 @@ export class Scheduler {
       const now = performance.now();
       this.#busyMs += now - started;
       if (this.#runnable.length > 0) this.wake();
-      else this.#armTimer(now);
+      else {
+        this.#armTimer(now);
+        this.onIdle?.();
+      }
     }
   };
 
@@ -222,6 +241,7 @@ export class Scheduler {
         (error) => this.resume(task, error, true),
       );
     } else {
+      if (yielded instanceof Checkpoint) task.snapshot = yielded.state;
       this.#runnable.push(task);
     }
   }

@@ -23,6 +23,8 @@ export class Task<T = unknown> implements PromiseLike<T> {
   resumeWith: unknown = undefined;
   /** @internal */
   resumeThrows = false;
+  /** The state a migratable task saved at its last `checkpoint`. */
+  snapshot: unknown = undefined;
   #outcome: Outcome<T> | undefined;
   #settle: ((outcome: Outcome<T>) => void) | undefined;
   #promise: Promise<T> | undefined;

@@ -1,0 +1,99 @@
+import { deserialize, serialize } from 'node:v8';
+import { OutOfMemoryError, SharedHeap } from '@beamish/arena';
+import { LMSQueue } from '@beamish/lfqueue';
+
+/**
+ * The cross-core channel: a scheduler's inbox is an `LMSQueue` of one-word handles, each the offset
+ * of a message's bytes in a `SharedHeap` that every scheduler attaches. A sender serialises the
+ * message into the heap and enqueues the offset; the receiver deserialises it and frees the bytes.
+ * No `postMessage` on this path.
+ *
+ * A full inbox (or heap) applies backpressure: the message waits in the sender's outbox, in order,
+ * and goes out on a later turn. Nothing is dropped, and what one sender sends to one receiver
+ * arrives in the order it was sent.
+ */
+export class Channel {
+  readonly #heap: SharedHeap;
+  readonly #inboxes: LMSQueue[] = [];
+  /** Messages waiting for room, per receiver, oldest first. */
+  readonly #outboxes: Array<Array<Uint8Array>> = [];
+
+  constructor(heap: SharedArrayBuffer, inboxes: readonly SharedArrayBuffer[]) {
+    this.#heap = SharedHeap.attach(heap);
+    for (const buffer of inboxes) this.replaceInbox(this.#inboxes.length, buffer);
+  }
+
+  /** Points receiver `index` at a new inbox (a replacement scheduler's). */
+  replaceInbox(index: number, buffer: SharedArrayBuffer): void {
+    this.#inboxes[index] = LMSQueue.attach(buffer);
+    this.#outboxes[index] = [];
+  }
+
+  /** Sends `message` to receiver `to`, now or, when its inbox is full, on a later `flush`. */
+  send(to: number, message: unknown): void {
+    const bytes = serialize(message);
+    const outbox = this.#outboxes[to] as Uint8Array[];
+    if (outbox.length > 0 || !this.#trySend(to, bytes)) outbox.push(bytes);
+  }
+
+  /** Retries the messages held back by full inboxes; true when none is left. */
+  flush(): boolean {
+    let empty = true;
+    for (let to = 0; to < this.#outboxes.length; to++) {
+      const outbox = this.#outboxes[to] as Uint8Array[];
+      let sent = 0;
+      while (sent < outbox.length && this.#trySend(to, outbox[sent] as Uint8Array)) sent++;
+      if (sent > 0) outbox.splice(0, sent);
+      if (outbox.length > 0) empty = false;
+    }
+    return empty;
+  }
+
+  /** Messages held back, for all receivers. */
+  get pending(): number {
+    let count = 0;
+    for (const outbox of this.#outboxes) count += outbox.length;
+    return count;
+  }
+
+  /** Takes every message waiting in inbox `index`, oldest first, handing each to `deliver`. */
+  drain(index: number, deliver: (message: unknown) => void): number {
+    const inbox = this.#inboxes[index] as LMSQueue;
+    const heap = this.#heap;
+    let count = 0;
+    for (let handle = inbox.tryDequeue(); handle !== undefined; handle = inbox.tryDequeue()) {
+      const length = new Int32Array(heap.buffer, handle, 1)[0] as number;
+      const message = deserialize(new Uint8Array(heap.buffer, handle + 8, length));
+      heap.free(handle);
+      count++;
+      deliver(message);
+    }
+    return count;
+  }
+
+  /** The doorbell of inbox `index`, which every send to it rings. */
+  doorbell(index: number) {
+    return (this.#inboxes[index] as LMSQueue).doorbell;
+  }
+
+  /** Messages waiting in inbox `index`. */
+  depth(index: number): number {
+    return (this.#inboxes[index] as LMSQueue).size();
+  }
+
+  #trySend(to: number, bytes: Uint8Array): boolean {
+    let handle: number;
+    try {
+      handle = this.#heap.malloc(bytes.length + 8);
+    } catch (error) {
+      if (OutOfMemoryError.isInstance(error)) return false;
+      throw error;
+    }
+    const heap = this.#heap.buffer;
+    new Int32Array(heap, handle, 1)[0] = bytes.length;
+    new Uint8Array(heap, handle + 8, bytes.length).set(bytes);
+    if ((this.#inboxes[to] as LMSQueue).tryEnqueue(handle)) return true;
+    this.#heap.free(handle);
+    return false;
+  }
+}

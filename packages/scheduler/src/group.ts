@@ -1,0 +1,326 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { SharedHeap } from '@beamish/arena';
+import { LMSQueue } from '@beamish/lfqueue';
+import { Channel } from './channel.js';
+import { SchedulerDownError } from './errors.js';
+import { type Outcome, PortableHost } from './host.js';
+import { type CoreStats, LoadTable } from './load-table.js';
+import type { ToGroup, ToWorker, WorkerData } from './messages.js';
+import type { PortableRequest, PortableTask } from './portable.js';
+import { Scheduler, type SchedulerOptions } from './scheduler.js';
+import { sleepOnInbox } from './sleep-on-inbox.js';
+import type { Task, TaskBody } from './task.js';
+
+/** Options of `startSchedulers`. */
+export interface GroupOptions extends SchedulerOptions {
+  /** How many schedulers: 0 on this thread, the others on worker threads. @defaultValue `os.availableParallelism()` */
+  count?: number;
+  /** Honour `affinity` and `group` hints; `false` ignores them (the proposal's first cut). @defaultValue true */
+  hints?: boolean;
+  /** Milliseconds between two rebalancing checks; 0 turns rebalancing off. @defaultValue 10 */
+  rebalanceMs?: number;
+  /** Messages each scheduler's inbox holds before senders wait. @defaultValue 4096 */
+  inboxCapacity?: number;
+  /** Bytes of the shared heap that carries messages between schedulers. @defaultValue 16 MiB */
+  heapBytes?: number;
+}
+
+/** Where a portable task may run. */
+export interface PlacementOptions {
+  /** Pin to this scheduler (0 … count − 1): placed there and never moved. */
+  affinity?: number;
+  /** Keep together with every other task of the same group: the first one's scheduler, pinned. */
+  group?: string;
+  /** Start on this scheduler, but let rebalancing move the task. */
+  prefer?: number;
+}
+
+interface Pending {
+  at: number;
+  pinned: boolean;
+  request: PortableRequest;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+function checkCount(name: string, value: unknown, min: number, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new RangeError(`${name} must be an integer of at least ${min}, got ${String(value)}`);
+  }
+  return value;
+}
+
+/**
+ * One scheduler per core: scheduler 0 on this thread, the others on worker threads, talking through
+ * inboxes in shared memory. Start it with {@link startSchedulers}.
+ */
+export class SchedulerGroup {
+  /** How many schedulers there are. */
+  readonly count: number;
+  /** Scheduler 0, on this thread: `spawn` runs closures here. */
+  readonly local: Scheduler;
+  readonly #hints: boolean;
+  readonly #options: GroupOptions;
+  readonly #heap: SharedHeap;
+  readonly #inboxes: SharedArrayBuffer[] = [];
+  readonly #channel: Channel;
+  readonly #table: LoadTable;
+  readonly #workers: Array<Worker | undefined> = [];
+  readonly #pending = new Map<number, Pending>();
+  /** Portable tasks placed on each scheduler and not yet ended: the placement load. */
+  readonly #placed: number[];
+  readonly #groups = new Map<string, number>();
+  readonly #host: PortableHost;
+  readonly #rebalancer: NodeJS.Timeout | undefined;
+  #nextId = 1;
+  #stopping = false;
+
+  /** @internal */
+  constructor(options: GroupOptions) {
+    this.#options = options;
+    this.count = checkCount('options.count', options.count, 1, availableParallelism());
+    this.#hints = options.hints ?? true;
+    const rebalanceMs = options.rebalanceMs ?? 10;
+    if (typeof rebalanceMs !== 'number' || !(rebalanceMs >= 0)) {
+      throw new RangeError(
+        `options.rebalanceMs must be a number of milliseconds, 0 or more, got ${String(rebalanceMs)}`,
+      );
+    }
+    const inboxCapacity = checkCount('options.inboxCapacity', options.inboxCapacity, 1, 4096);
+    this.#heap = SharedHeap.create({
+      bytes: checkCount('options.heapBytes', options.heapBytes, 4096, 16 << 20),
+    });
+    for (let i = 0; i < this.count; i++)
+      this.#inboxes.push(LMSQueue.create({ capacity: inboxCapacity }).buffer);
+    this.#channel = new Channel(this.#heap.buffer, this.#inboxes);
+    this.#table = new LoadTable(this.count);
+    this.#placed = new Array(this.count).fill(0);
+    this.local = new Scheduler({ maxSlicesPerTurn: options.maxSlicesPerTurn, maxTurnMs: options.maxTurnMs });
+    this.#host = new PortableHost(this.local, (id, outcome) => this.#settle(id, outcome));
+    this.local.poll = () => {
+      this.#channel.drain(0, (message) => this.#deliver(message as ToGroup));
+      this.#channel.flush();
+      this.#table.publish(0, this.local.stats());
+    };
+    this.local.onIdle = sleepOnInbox(this.local, this.#channel, 0, () => this.#channel.pending > 0);
+    this.local.wake();
+    for (let i = 1; i < this.count; i++) this.#startWorker(i);
+    this.#rebalancer =
+      rebalanceMs > 0 ? setInterval(() => this.#rebalance(), rebalanceMs).unref() : undefined;
+  }
+
+  /** Runs a closure task on scheduler 0 (closures cannot cross threads). */
+  spawn<T>(body: TaskBody<T>): Task<T> {
+    return this.local.spawn(body);
+  }
+
+  /**
+   * Starts a portable task on the scheduler that placement picks: the `affinity` or `group` hint if
+   * given (and hints are on), else the less loaded of two schedulers picked at random.
+   *
+   * @returns a promise of the value the task returns; it rejects with the task's error, or with a
+   *   `SchedulerDownError` if the task's worker thread dies.
+   * @throws TypeError when `task` lacks a module URL or export name, or its arguments cannot be
+   *   cloned; RangeError for an affinity outside 0 … count − 1.
+   */
+  spawnPortable<T = unknown>(task: PortableTask, options: PlacementOptions = {}): Promise<T> {
+    if (this.#stopping) throw new Error('the scheduler group has stopped');
+    if (
+      typeof task !== 'object' ||
+      task === null ||
+      typeof task.module !== 'string' ||
+      typeof task.name !== 'string'
+    ) {
+      throw new TypeError('task must be { module: string (a URL), name: string, args?: unknown[] }');
+    }
+    if (task.args !== undefined && !Array.isArray(task.args))
+      throw new TypeError('task.args must be an array');
+    try {
+      structuredClone(task.args);
+    } catch (error) {
+      throw new TypeError(`task.args cannot be copied to another thread: ${(error as Error).message}`);
+    }
+    const { at, pinned } = this.#place(options);
+    const request: PortableRequest = { ...task, id: this.#nextId++ };
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.set(request.id, {
+        at,
+        pinned,
+        request,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+      });
+      this.#send(at, request);
+    });
+  }
+
+  /** Every scheduler's counters, 0 first. */
+  stats(): CoreStats[] {
+    this.#table.publish(0, this.local.stats());
+    return Array.from({ length: this.count }, (_, i) => this.#table.read(i, this.#channel.depth(i)));
+  }
+
+  /** Stops every scheduler; tasks still running elsewhere end with an error. Nothing keeps Node alive afterwards. */
+  async stop(): Promise<void> {
+    if (this.#stopping) return;
+    this.#stopping = true;
+    if (this.#rebalancer !== undefined) clearInterval(this.#rebalancer);
+    this.local.onIdle = undefined;
+    await Promise.all(this.#workers.map((worker) => worker?.terminate()));
+    for (const [id, pending] of this.#pending) {
+      if (pending.at !== 0) {
+        this.#pending.delete(id);
+        pending.reject(new Error('the scheduler group stopped before the task ended'));
+      }
+    }
+    this.#channel.doorbell(0).ring();
+  }
+
+  #place(options: PlacementOptions): { at: number; pinned: boolean } {
+    if (typeof options !== 'object' || options === null)
+      throw new TypeError('options must be an options object');
+    for (const key of ['affinity', 'prefer'] as const) {
+      const value = options[key];
+      if (value !== undefined && (!Number.isInteger(value) || value < 0 || value >= this.count)) {
+        throw new RangeError(
+          `options.${key} must be a scheduler index from 0 to ${this.count - 1}, got ${String(value)}`,
+        );
+      }
+    }
+    if (this.#hints) {
+      if (options.affinity !== undefined) return { at: options.affinity, pinned: true };
+      if (options.group !== undefined) {
+        let at = this.#groups.get(options.group);
+        if (at === undefined) {
+          at = this.#twoChoices(-1);
+          this.#groups.set(options.group, at);
+        }
+        return { at, pinned: true };
+      }
+      if (options.prefer !== undefined) return { at: options.prefer, pinned: false };
+    }
+    return { at: this.#twoChoices(-1), pinned: false };
+  }
+
+  /** The power of two random choices: the less loaded of two schedulers picked at random. */
+  #twoChoices(excluding: number): number {
+    const count = this.count;
+    const pick = () => {
+      let i: number;
+      do i = Math.floor(Math.random() * count);
+      while (i === excluding && count > 1);
+      return i;
+    };
+    const a = pick();
+    const b = pick();
+    return (this.#placed[a] as number) <= (this.#placed[b] as number) ? a : b;
+  }
+
+  #send(at: number, request: PortableRequest): void {
+    this.#placed[at] = (this.#placed[at] as number) + 1;
+    if (at === 0) this.#host.start(request);
+    else this.#channel.send(at, { t: 'spawn', request } satisfies ToWorker);
+  }
+
+  #deliver(message: ToGroup): void {
+    if (message.t === 'done')
+      this.#settle(message.id, message.ok ? { ok: true, value: message.value } : message);
+    else this.#moveAway(message.from, message.requests);
+  }
+
+  #settle(id: number, outcome: Outcome): void {
+    const pending = this.#pending.get(id);
+    if (pending === undefined) return;
+    this.#pending.delete(id);
+    this.#placed[pending.at] = (this.#placed[pending.at] as number) - 1;
+    if (outcome.ok) pending.resolve(outcome.value);
+    else pending.reject(outcome.error);
+  }
+
+  /** Places tasks shed by scheduler `from` on the others. */
+  #moveAway(from: number, requests: PortableRequest[]): void {
+    for (const request of requests) {
+      const pending = this.#pending.get(request.id);
+      if (pending === undefined) continue;
+      this.#placed[from] = (this.#placed[from] as number) - 1;
+      const to = this.#twoChoices(from);
+      pending.at = to;
+      pending.request = request;
+      this.#table.migrated(from, to, 1);
+      this.#send(to, request);
+    }
+  }
+
+  /** Asks the most loaded scheduler to shed movable tasks when it carries two or more than the least. */
+  #rebalance(): void {
+    if (this.#stopping || this.count < 2) return;
+    this.#table.publish(0, this.local.stats());
+    let most = 0;
+    let least = 0;
+    for (let i = 1; i < this.count; i++) {
+      if (this.#table.load(i) > this.#table.load(most)) most = i;
+      if (this.#table.load(i) < this.#table.load(least)) least = i;
+    }
+    const excess = Math.floor((this.#table.load(most) - this.#table.load(least)) / 2);
+    if (excess < 1) return;
+    if (most === 0) this.#moveAway(0, this.#host.shed(excess));
+    else this.#channel.send(most, { t: 'shed', count: excess } satisfies ToWorker);
+  }
+
+  #startWorker(index: number): void {
+    const data: WorkerData = {
+      index,
+      heap: this.#heap.buffer,
+      inboxes: this.#inboxes,
+      table: this.#table.buffer,
+      maxSlicesPerTurn: this.#options.maxSlicesPerTurn,
+      maxTurnMs: this.#options.maxTurnMs,
+    };
+    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: data });
+    this.#workers[index] = worker;
+    let failure: unknown;
+    worker.on('error', (error) => {
+      failure = error;
+    });
+    worker.on('exit', () => {
+      if (this.#stopping) return;
+      this.#schedulerDown(index, failure);
+    });
+  }
+
+  /** A worker died: its tasks end with `scheduler_down`, and a replacement takes new work. */
+  #schedulerDown(index: number, cause: unknown): void {
+    for (const [id, pending] of this.#pending) {
+      if (pending.at !== index) continue;
+      this.#pending.delete(id);
+      pending.reject(new SchedulerDownError(index, cause));
+    }
+    this.#placed[index] = 0;
+    // Free what the dead scheduler never read; its tasks are reported already.
+    this.#channel.drain(index, () => {});
+    const inbox = LMSQueue.create({
+      capacity: LMSQueue.attach(this.#inboxes[index] as SharedArrayBuffer).capacity,
+    });
+    this.#inboxes[index] = inbox.buffer;
+    this.#channel.replaceInbox(index, inbox.buffer);
+    this.#startWorker(index);
+  }
+}
+
+/**
+ * Starts one scheduler per core: scheduler 0 on this thread, the others on worker threads.
+ *
+ * @example
+ * ```ts
+ * const group = startSchedulers({ count: 2 });
+ * const sum = await group.spawnPortable({ module: new URL('./work.js', import.meta.url).href, name: 'sum', args: [1e6] });
+ * await group.stop();
+ * ```
+ */
+export function startSchedulers(options: GroupOptions = {}): SchedulerGroup {
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('options must be an options object');
+  return new SchedulerGroup(options);
+}

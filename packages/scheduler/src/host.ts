@@ -1,0 +1,55 @@
+import { type PortableRequest, startPortable } from './portable.js';
+import type { Scheduler } from './scheduler.js';
+import type { Task } from './task.js';
+
+export type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/**
+ * Runs portable tasks on one scheduler and reports how each ended; hands back, when asked, those
+ * that may move: not started yet, or migratable with a checkpoint.
+ */
+export class PortableHost {
+  readonly #scheduler: Scheduler;
+  readonly #report: (id: number, outcome: Outcome) => void;
+  readonly #tasks = new Map<Task, PortableRequest>();
+
+  constructor(scheduler: Scheduler, report: (id: number, outcome: Outcome) => void) {
+    this.#scheduler = scheduler;
+    this.#report = report;
+  }
+
+  start(request: PortableRequest): void {
+    startPortable(this.#scheduler, request).then(
+      ({ task }) => {
+        this.#tasks.set(task, request);
+        task.then(
+          (value) => this.#end(task, request, { ok: true, value }),
+          (error) => this.#end(task, request, { ok: false, error }),
+        );
+      },
+      (error) => this.#report(request.id, { ok: false, error }),
+    );
+  }
+
+  /** Withdraws up to `count` movable tasks and returns them as requests to start elsewhere. */
+  shed(count: number): PortableRequest[] {
+    const tasks = this.#tasks;
+    const movable = (task: Task) => {
+      const request = tasks.get(task);
+      return (
+        request !== undefined &&
+        (task.slices === 0 || (request.migratable === true && task.snapshot !== undefined))
+      );
+    };
+    return this.#scheduler.withdraw(movable, count).map((task) => {
+      const request = tasks.get(task) as PortableRequest;
+      tasks.delete(task);
+      return task.snapshot === undefined ? request : { ...request, resumeFrom: task.snapshot };
+    });
+  }
+
+  #end(task: Task, request: PortableRequest, outcome: Outcome): void {
+    this.#tasks.delete(task);
+    this.#report(request.id, outcome);
+  }
+}

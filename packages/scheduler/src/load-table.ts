@@ -1,0 +1,85 @@
+import type { SchedulerStats } from './scheduler.js';
+
+/**
+ * Every scheduler's counters in one `SharedArrayBuffer`, each scheduler on a 64-byte cache line of
+ * its own: a scheduler writes only its line, at the start of its turns; the group reads them all
+ * for placement, rebalancing and `stats()`.
+ *
+ * ```text
+ * int32 +0 runnable, +1 waiting, +2 migrations in, +3 migrations out, +4 busy (per million)
+ * float64 at byte +32: slices run
+ * ```
+ */
+const LINE_INTS = 16;
+const RUNNABLE = 0;
+const WAITING = 1;
+const MIGRATED_IN = 2;
+const MIGRATED_OUT = 3;
+const BUSY = 4;
+const SLICES_F64 = 4; // float64 index within a line of 8
+
+/** One scheduler's line, as `group.stats()` reports it. */
+export interface CoreStats {
+  /** Which scheduler: 0 runs on the thread that started the group. */
+  index: number;
+  runnable: number;
+  waiting: number;
+  slices: number;
+  /** Share of its time spent running slices, 0 to 1. */
+  busy: number;
+  migrationsIn: number;
+  migrationsOut: number;
+  /** Messages waiting in its inbox. */
+  inboxDepth: number;
+}
+
+export class LoadTable {
+  readonly buffer: SharedArrayBuffer;
+  readonly #ints: Int32Array;
+  readonly #floats: Float64Array;
+
+  constructor(bufferOrCount: SharedArrayBuffer | number) {
+    this.buffer =
+      typeof bufferOrCount === 'number'
+        ? new SharedArrayBuffer(bufferOrCount * LINE_INTS * 4)
+        : bufferOrCount;
+    this.#ints = new Int32Array(this.buffer);
+    this.#floats = new Float64Array(this.buffer);
+  }
+
+  /** Writes scheduler `index`'s line. */
+  publish(index: number, stats: SchedulerStats): void {
+    const base = index * LINE_INTS;
+    Atomics.store(this.#ints, base + RUNNABLE, stats.runnable);
+    Atomics.store(this.#ints, base + WAITING, stats.waiting);
+    Atomics.store(this.#ints, base + BUSY, Math.round(stats.busy * 1e6));
+    this.#floats[(base >> 1) + SLICES_F64] = stats.slices;
+  }
+
+  /** Runnable and waiting tasks on scheduler `index`, as last published. */
+  load(index: number): number {
+    const base = index * LINE_INTS;
+    return Atomics.load(this.#ints, base + RUNNABLE) + Atomics.load(this.#ints, base + WAITING);
+  }
+
+  /** Counts a move of `count` tasks from scheduler `from` to scheduler `to`. */
+  migrated(from: number, to: number, count: number): void {
+    Atomics.add(this.#ints, from * LINE_INTS + MIGRATED_OUT, count);
+    Atomics.add(this.#ints, to * LINE_INTS + MIGRATED_IN, count);
+  }
+
+  read(index: number, inboxDepth: number): CoreStats {
+    const base = index * LINE_INTS;
+    const ints = this.#ints;
+    return {
+      index,
+      runnable: Atomics.load(ints, base + RUNNABLE),
+      waiting: Atomics.load(ints, base + WAITING),
+      slices: this.#floats[(base >> 1) + SLICES_F64] as number,
+      busy: Atomics.load(ints, base + BUSY) / 1e6,
+      migrationsIn: Atomics.load(ints, base + MIGRATED_IN),
+      migrationsOut: Atomics.load(ints, base + MIGRATED_OUT),
+      inboxDepth,
+    };
+  }
+}

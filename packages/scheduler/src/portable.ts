@@ -1,0 +1,58 @@
+export { Checkpoint, checkpoint } from './instructions.js';
+
+import type { Scheduler } from './scheduler.js';
+import type { Task } from './task.js';
+
+/**
+ * A task that can start on any core: a module (by URL) and the name of a generator function it
+ * exports, with structured-clonable arguments, like Erlang's `spawn(M, F, A)`.
+ *
+ * A migratable task's export takes one argument, its state, and calls `yield* checkpoint(state)`
+ * between steps; rebalancing may then move it, between two slices, to another core, where the
+ * export starts again from the last checkpoint.
+ */
+export interface PortableTask {
+  /** The module's URL, e.g. `new URL('./work.js', import.meta.url).href`. */
+  module: string;
+  /** The exported generator function. */
+  name: string;
+  /** Its arguments, copied with the structured clone algorithm. */
+  args?: unknown[];
+  /** The task saves its state with `checkpoint` and may move while running. @defaultValue false */
+  migratable?: boolean;
+}
+
+/** A portable task as it travels between schedulers. */
+export interface PortableRequest extends PortableTask {
+  /** The group-wide id under which the result is reported. */
+  id: number;
+  /** For a migratable task moved from elsewhere: the state to resume from. */
+  resumeFrom?: unknown;
+}
+
+const modules = new Map<string, Promise<Record<string, unknown>>>();
+
+/**
+ * Imports (once per thread) and starts a portable task on `scheduler`. The task comes back boxed:
+ * a `Task` is itself a thenable, which a promise would adopt.
+ */
+export async function startPortable(scheduler: Scheduler, request: PortableRequest): Promise<{ task: Task }> {
+  let loading = modules.get(request.module);
+  if (loading === undefined) {
+    loading = import(request.module) as Promise<Record<string, unknown>>;
+    modules.set(request.module, loading);
+  }
+  const exports = await loading;
+  const body = exports[request.name];
+  if (typeof body !== 'function') {
+    throw new TypeError(
+      `task.name: ${request.module} has no exported function ${JSON.stringify(request.name)}`,
+    );
+  }
+  const args = request.migratable
+    ? [request.resumeFrom !== undefined ? request.resumeFrom : request.args?.[0]]
+    : (request.args ?? []);
+  return {
+    task: scheduler.spawn((body as (...args: unknown[]) => Generator<unknown, unknown, unknown>)(...args)),
+  };
+}
