@@ -171,7 +171,11 @@ export class Scheduler {
    */
   withdraw(movable: (task: Task) => boolean, max: number): Task[] {
     let taken = 0;
-    const withdrawn = this.#runnable.filter((task) => taken >= max || !movable(task) || (taken++, false));
+    const withdrawn = this.#runnable.filter((task) => {
+      if (taken >= max || !movable(task)) return true;
+      taken++;
+      return false;
+    });
     for (const task of withdrawn) {
       task.state = 'done';
       this.#spawned--;

@@ -1,11 +1,13 @@
 import type { Channel } from './channel.js';
 import type { Scheduler } from './scheduler.js';
 
+const RETRY_MS = 1;
+
 /**
  * The idle hook of a scheduler fed by inbox `index`: sleeps on the inbox's doorbell (keeping the
  * event loop alive) until a message arrives, then wakes the scheduler. Timers of sleeping tasks
  * wake it by themselves. While `retrySoon()` — messages held back by a full inbox elsewhere — it
- * comes back after a millisecond instead.
+ * also comes back after a millisecond to send them.
  */
 export function sleepOnInbox(
   scheduler: Scheduler,
@@ -15,6 +17,9 @@ export function sleepOnInbox(
 ): () => void {
   let asleep = false;
   return () => {
+    // Messages held back by a full inbox elsewhere: come back soon to retry them, whether or not a
+    // wait on the doorbell is already pending (it may have no time limit).
+    if (retrySoon()) setTimeout(() => scheduler.wake(), RETRY_MS);
     if (asleep) return;
     const bell = channel.doorbell(index);
     const ticket = bell.prepare();
@@ -24,7 +29,7 @@ export function sleepOnInbox(
       return;
     }
     asleep = true;
-    bell.waitAsync(ticket, retrySoon() ? 1 : Number.POSITIVE_INFINITY).then(() => {
+    bell.waitAsync(ticket).then(() => {
       asleep = false;
       scheduler.wake();
     });

@@ -44,6 +44,7 @@ export class Task<T = unknown> implements PromiseLike<T> {
 
   // The promise is made only when somebody awaits: a failed task nobody awaits is not an unhandled
   // rejection, and a finished one costs no promise at all.
+  // biome-ignore lint/suspicious/noThenProperty: a task is awaitable on purpose
   then<R1 = T, R2 = never>(
     onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,

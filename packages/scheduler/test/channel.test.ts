@@ -1,0 +1,23 @@
+import { SharedHeap } from '@beamish/arena';
+import { LMSQueue } from '@beamish/lfqueue';
+import { expect, it } from 'vitest';
+import { Channel } from '../src/channel.js';
+
+it('holds messages back while an inbox is full, and delivers them all in the order sent', () => {
+  const heap = SharedHeap.create({ bytes: 64 * 1024 });
+  const inboxes = [LMSQueue.create({ capacity: 4 }).buffer, LMSQueue.create({ capacity: 8 }).buffer];
+  const sender = new Channel(heap.buffer, inboxes);
+  const receiver = new Channel(heap.buffer, inboxes);
+  const received: unknown[] = [];
+  for (let i = 0; i < 500; i++) {
+    sender.send(1, { seq: i, payload: 'x'.repeat(i % 50) });
+    if (i % 20 === 0) receiver.drain(1, (message) => received.push(message));
+    sender.flush();
+  }
+  expect(sender.pending).toBeGreaterThan(0); // the inbox filled up: backpressure, not loss
+  while (!sender.flush() || receiver.depth(1) > 0) receiver.drain(1, (message) => received.push(message));
+  expect(received.map((message) => (message as { seq: number }).seq)).toEqual(
+    Array.from({ length: 500 }, (_, i) => i),
+  );
+  expect(heap.stats().allocations).toBe(0); // every message's bytes were freed
+});
