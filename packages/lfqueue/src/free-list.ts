@@ -1,6 +1,7 @@
-import { FREE, VALUE_INT0 } from './layout.js';
+import { FREE, freeSlot } from './layout.js';
+import { indexOf } from './pointer.js';
 
-/** Added to the head by every update. */
+/** Added to the head by every update (the pool keeps its tag even when a test takes the queue's away). */
 const TAG = 1n << 32n;
 
 /**
@@ -22,9 +23,9 @@ export class FreeList {
     const words = this.#words;
     for (;;) {
       const head = Atomics.load(words, FREE);
-      const top = Number(head & 0xffff_ffffn);
+      const top = indexOf(head);
       if (top === 0) return -1;
-      const below = Atomics.load(this.#ints, VALUE_INT0 + 6 * (top - 1) + 1);
+      const below = Atomics.load(this.#ints, freeSlot(top - 1));
       // The tag always moves (a pop and a push never leave the head word as it was).
       if (Atomics.compareExchange(words, FREE, head, head + TAG + BigInt(below - top)) === head) {
         return top - 1;
@@ -45,8 +46,8 @@ export class FreeList {
     const words = this.#words;
     for (;;) {
       const head = Atomics.load(words, FREE);
-      const top = Number(head & 0xffff_ffffn);
-      Atomics.store(this.#ints, VALUE_INT0 + 6 * last + 1, top);
+      const top = indexOf(head);
+      Atomics.store(this.#ints, freeSlot(last), top);
       if (Atomics.compareExchange(words, FREE, head, head + TAG + BigInt(first + 1 - top)) === head) {
         return;
       }
@@ -55,6 +56,6 @@ export class FreeList {
 
   /** Links `node` above `below` in a chain the caller owns, before `pushChain`. */
   link(node: number, below: number): void {
-    this.#ints[VALUE_INT0 + 6 * node + 1] = below + 1;
+    this.#ints[freeSlot(node)] = below + 1;
   }
 }

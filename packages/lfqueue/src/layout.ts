@@ -1,4 +1,4 @@
-import { checkInteger, describe } from './validate.js';
+import { checkInteger, checkOptions, describe } from './validate.js';
 
 /**
  * The layout of a queue's `SharedArrayBuffer`. Every hot word has a 64-byte cache line of its own:
@@ -45,9 +45,18 @@ export const NODES_OFFSET = 320;
 const NULL_PREV = -1n;
 export const NODE_BYTES = 24;
 /** In BigInt64 units: a node's `next` word is at `NODE_WORD0 + 3 * node`. */
-export const NODE_WORD0 = NODES_OFFSET / 8;
+const NODE_WORD0 = NODES_OFFSET / 8;
 /** In Int32 units: a node's value is at `VALUE_INT0 + 6 * node`, its free link one further. */
-export const VALUE_INT0 = (NODES_OFFSET + 16) / 4;
+const VALUE_INT0 = (NODES_OFFSET + 16) / 4;
+
+/** `node`'s `next` word (BigInt64 index). */
+export const nextSlot = (node: number): number => NODE_WORD0 + 3 * node;
+/** `node`'s `prev` word (BigInt64 index). */
+export const prevSlot = (node: number): number => NODE_WORD0 + 3 * node + 1;
+/** `node`'s value (Int32 index). */
+export const valueSlot = (node: number): number => VALUE_INT0 + 6 * node;
+/** `node`'s free-list link (Int32 index). */
+export const freeSlot = (node: number): number => VALUE_INT0 + 6 * node + 1;
 
 /** The largest capacity: 2^26 items, a buffer of 1.5 GiB. */
 export const MAX_CAPACITY = 2 ** 26;
@@ -60,13 +69,18 @@ export interface Views {
   readonly words: BigInt64Array;
   readonly ints: Int32Array;
   readonly capacity: number;
-  readonly nodes: number;
 }
 
+/** The capacity of a queue made without one. */
+export const DEFAULT_CAPACITY = 65_536;
+
 /** Allocates and formats the buffer of an empty queue of `kind` holding up to `capacity` values. */
-export function createBuffer(kind: Kind, capacity: unknown): Views {
-  checkInteger('options.capacity', capacity, 1, MAX_CAPACITY);
-  const cap = capacity as number;
+export function createBuffer(kind: Kind, options: { capacity?: number }): Views {
+  checkOptions('options', options);
+  const cap =
+    options.capacity === undefined
+      ? DEFAULT_CAPACITY
+      : checkInteger('options.capacity', options.capacity, 1, MAX_CAPACITY);
   // One node more than the capacity: the head always points at a dummy.
   const nodes = cap + 1;
   const buffer = new SharedArrayBuffer(NODES_OFFSET + nodes * NODE_BYTES);
@@ -78,17 +92,18 @@ export function createBuffer(kind: Kind, capacity: unknown): Views {
   ints[H_NODES] = nodes;
   // Node 0 is the first dummy; 1 … nodes - 1 go on the free list, 1 on top.
   for (let node = 1; node < nodes; node++) {
-    ints[VALUE_INT0 + 6 * node + 1] = node + 1 < nodes ? node + 2 : 0;
+    ints[freeSlot(node)] = node + 1 < nodes ? node + 2 : 0;
   }
   const words = new BigInt64Array(buffer);
   words[FREE] = nodes > 1 ? 2n : 0n;
   // No node has a successor yet: a null prev, which a dequeue never follows whatever its tag.
-  for (let node = 0; node < nodes; node++) words[NODE_WORD0 + 3 * node + 1] = NULL_PREV;
-  return { buffer, words, ints, capacity: cap, nodes };
+  for (let node = 0; node < nodes; node++) words[prevSlot(node)] = NULL_PREV;
+  return { buffer, words, ints, capacity: cap };
 }
 
-/** Checks that `buffer` holds a queue of `kind` and returns views over it. */
-export function attachBuffer(kind: Kind, className: string, buffer: unknown): Views {
+/** Checks that `buffer` holds a queue of `kind` (and that `options` is an object) and returns views over it. */
+export function attachBuffer(kind: Kind, className: string, buffer: unknown, options: unknown): Views {
+  checkOptions('options', options);
   if (!(buffer instanceof SharedArrayBuffer)) {
     throw new TypeError(
       `buffer must be the SharedArrayBuffer of an ${className} (queue.buffer), got ${describe(buffer)}`,
@@ -115,5 +130,5 @@ export function attachBuffer(kind: Kind, className: string, buffer: unknown): Vi
   if (nodes !== capacity + 1 || buffer.byteLength !== NODES_OFFSET + nodes * NODE_BYTES) {
     throw new TypeError(`buffer is not an ${className} buffer: its header does not match its size`);
   }
-  return { buffer, words: new BigInt64Array(buffer), ints, capacity, nodes };
+  return { buffer, words: new BigInt64Array(buffer), ints, capacity };
 }

@@ -1,14 +1,7 @@
 import { hooks } from './hooks.js';
-import { attachBuffer, createBuffer, HEAD, Kind, NODE_WORD0, TAIL, VALUE_INT0 } from './layout.js';
-import { INDEX_MASK, indexOf, NULL_INDEX, pointer, sameTag, TAG_MASK, TAG_ONE } from './pointer.js';
-import {
-  checkValue,
-  DEFAULT_CAPACITY,
-  type HandleOptions,
-  type QueueOptions,
-  SharedQueue,
-} from './shared-queue.js';
-import { checkOptions } from './validate.js';
+import { attachBuffer, createBuffer, HEAD, Kind, nextSlot, prevSlot, TAIL, valueSlot } from './layout.js';
+import { advance, INDEX_MASK, indexOf, NULL_INDEX, pointer, sameTag, TAG_ONE } from './pointer.js';
+import { type HandleOptions, type QueueOptions, SharedQueue } from './shared-queue.js';
 
 /**
  * The optimistic lock-free FIFO queue of Ladan-Mozes and Shavit (DISC 2004; Distributed Computing
@@ -51,11 +44,7 @@ export class LMSQueue extends SharedQueue {
    *   `options.spareNodes` not one from 0 to the capacity.
    */
   static create(options: QueueOptions = {}): LMSQueue {
-    checkOptions('options', options);
-    return new LMSQueue(
-      createBuffer(Kind.LMS, options.capacity === undefined ? DEFAULT_CAPACITY : options.capacity),
-      options,
-    );
+    return new LMSQueue(createBuffer(Kind.LMS, options), options);
   }
 
   /**
@@ -64,32 +53,30 @@ export class LMSQueue extends SharedQueue {
    * @throws TypeError when `buffer` is not an `LMSQueue`'s buffer (wrong magic, version or kind).
    */
   static attach(buffer: SharedArrayBuffer, options: HandleOptions = {}): LMSQueue {
-    return new LMSQueue(attachBuffer(Kind.LMS, 'LMSQueue', buffer), options);
+    return new LMSQueue(attachBuffer(Kind.LMS, 'LMSQueue', buffer, options), options);
   }
 
   tryEnqueue(value: number): boolean {
-    checkValue(value);
-    const node = this.takeNode();
+    const node = this.nodeFor(value);
     if (node < 0) return false;
     const words = this.words;
     const tally = this.tally;
-    // Published by the tail CAS below, which is sequentially consistent.
-    this.ints[VALUE_INT0 + 6 * node] = value;
     const nodeIndex = BigInt(node);
     for (;;) {
       const tail = Atomics.load(words, TAIL);
       // next = <tail.ptr, tail.tag + 1>: the tag a dequeuer walking from the new tail expects.
-      Atomics.store(words, NODE_WORD0 + 3 * node, tail + TAG_ONE);
-      // link = <node, tail.tag>, the old tail's prev to be; the new tail is <node, tail.tag + 1>.
-      const link = (tail & TAG_MASK) + nodeIndex;
-      if (Atomics.compareExchange(words, TAIL, tail, link + TAG_ONE) === tail) {
-        // The optimistic step: a plain store of prev. If it comes late, or lands on a node that has
-        // since been dequeued and reused, its tag no longer matches and it is ignored.
-        const prevSlot = NODE_WORD0 + 3 * indexOf(tail) + 1;
-        if (hooks?.deferPrevStore === undefined) Atomics.store(words, prevSlot, link);
-        else hooks.deferPrevStore(() => Atomics.store(words, prevSlot, link));
+      Atomics.store(words, nextSlot(node), tail + TAG_ONE);
+      const swung = advance(tail, nodeIndex);
+      if (Atomics.compareExchange(words, TAIL, tail, swung) === tail) {
+        // The optimistic step: a plain store of the old tail's prev, <node, tail.tag>. If it comes
+        // late, or lands on a node that has since been dequeued and reused, its tag no longer
+        // matches and it is ignored.
+        const slot = prevSlot(indexOf(tail));
+        const link = swung - TAG_ONE;
+        if (hooks?.deferPrevStore === undefined) Atomics.store(words, slot, link);
+        else hooks.deferPrevStore(() => Atomics.store(words, slot, link));
         tally.operations++;
-        if (this.doorbell.sleepers !== 0) this.doorbell.ring();
+        this.doorbell.ring();
         return true;
       }
       tally.casFailures++;
@@ -102,7 +89,7 @@ export class LMSQueue extends SharedQueue {
     for (;;) {
       const head = Atomics.load(words, HEAD);
       const dummy = indexOf(head);
-      const firstNodePrev = Atomics.load(words, NODE_WORD0 + 3 * dummy + 1);
+      const firstNodePrev = Atomics.load(words, prevSlot(dummy));
       const first = indexOf(firstNodePrev);
       if (!sameTag(firstNodePrev, head) || first === NULL_INDEX) {
         // No valid prev: the queue is empty, or a prev store is late. Only now is the tail needed
@@ -121,7 +108,7 @@ export class LMSQueue extends SharedQueue {
       // A prev with the head's tag was written for this very position: the queue is not empty.
       if (head !== Atomics.load(words, HEAD)) continue;
       // Read before the CAS: once the head has moved past `first`, another dequeue may free it.
-      const value = this.ints[VALUE_INT0 + 6 * first] as number;
+      const value = this.ints[valueSlot(first)] as number;
       hooks?.beforeHeadCas?.();
       // <first, head.tag + 1>: firstNodePrev already carries head's tag.
       if (Atomics.compareExchange(words, HEAD, head, firstNodePrev + TAG_ONE) === head) {
@@ -142,12 +129,12 @@ export class LMSQueue extends SharedQueue {
     let current = tail;
     while (head === Atomics.load(words, HEAD) && current !== head) {
       const node = indexOf(current);
-      const next = Atomics.load(words, NODE_WORD0 + 3 * node);
+      const next = Atomics.load(words, nextSlot(node));
       // A next link with another tag: `current` has been dequeued and reused; the head has moved.
       if (!sameTag(next, current)) return;
-      const prevSlot = NODE_WORD0 + 3 * indexOf(next) + 1;
+      const slot = prevSlot(indexOf(next));
       const link = pointer(BigInt(node), current, -TAG_ONE);
-      if (Atomics.load(words, prevSlot) !== link) Atomics.store(words, prevSlot, link);
+      if (Atomics.load(words, slot) !== link) Atomics.store(words, slot, link);
       current = pointer(next & INDEX_MASK, current, -TAG_ONE);
     }
   }

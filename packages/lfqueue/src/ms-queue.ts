@@ -1,14 +1,7 @@
 import { hooks } from './hooks.js';
-import { attachBuffer, createBuffer, HEAD, Kind, NODE_WORD0, TAIL, VALUE_INT0 } from './layout.js';
-import { INDEX_MASK, indexOf, NULL_INDEX, TAG_MASK, TAG_ONE } from './pointer.js';
-import {
-  checkValue,
-  DEFAULT_CAPACITY,
-  type HandleOptions,
-  type QueueOptions,
-  SharedQueue,
-} from './shared-queue.js';
-import { checkOptions } from './validate.js';
+import { attachBuffer, createBuffer, HEAD, Kind, nextSlot, TAIL, valueSlot } from './layout.js';
+import { advance, INDEX_MASK, indexOf, NULL_INDEX } from './pointer.js';
+import { type HandleOptions, type QueueOptions, SharedQueue } from './shared-queue.js';
 
 const NULL = BigInt(NULL_INDEX);
 
@@ -38,10 +31,9 @@ export class MSQueue extends SharedQueue {
    *   `options.spareNodes` not one from 0 to the capacity.
    */
   static create(options: QueueOptions = {}): MSQueue {
-    checkOptions('options', options);
-    const views = createBuffer(Kind.MS, options.capacity === undefined ? DEFAULT_CAPACITY : options.capacity);
+    const views = createBuffer(Kind.MS, options);
     // The first dummy's next is null.
-    views.words[NODE_WORD0] = NULL;
+    views.words[nextSlot(0)] = NULL;
     return new MSQueue(views, options);
   }
 
@@ -51,38 +43,35 @@ export class MSQueue extends SharedQueue {
    * @throws TypeError when `buffer` is not an `MSQueue`'s buffer (wrong magic, version or kind).
    */
   static attach(buffer: SharedArrayBuffer, options: HandleOptions = {}): MSQueue {
-    return new MSQueue(attachBuffer(Kind.MS, 'MSQueue', buffer), options);
+    return new MSQueue(attachBuffer(Kind.MS, 'MSQueue', buffer, options), options);
   }
 
   tryEnqueue(value: number): boolean {
-    checkValue(value);
-    const node = this.takeNode();
+    const node = this.nodeFor(value);
     if (node < 0) return false;
     const words = this.words;
     const tally = this.tally;
-    this.ints[VALUE_INT0 + 6 * node] = value;
     const nodeIndex = BigInt(node);
-    const own = NODE_WORD0 + 3 * node;
+    const own = nextSlot(node);
     // next = <null, old tag + 1>: a delayed linker holding this node's previous next fails its CAS.
-    Atomics.store(words, own, (Atomics.load(words, own) & TAG_MASK) + TAG_ONE + NULL);
+    Atomics.store(words, own, advance(Atomics.load(words, own), NULL));
     let tail: bigint;
     for (;;) {
       tail = Atomics.load(words, TAIL);
-      const lastSlot = NODE_WORD0 + 3 * indexOf(tail);
+      const lastSlot = nextSlot(indexOf(tail));
       const next = Atomics.load(words, lastSlot);
       if (tail !== Atomics.load(words, TAIL)) continue;
       if (indexOf(next) === NULL_INDEX) {
-        if (Atomics.compareExchange(words, lastSlot, next, (next & TAG_MASK) + TAG_ONE + nodeIndex) === next)
-          break;
+        if (Atomics.compareExchange(words, lastSlot, next, advance(next, nodeIndex)) === next) break;
       } else {
         // The tail lags behind a linked node: help it along.
-        Atomics.compareExchange(words, TAIL, tail, (tail & TAG_MASK) + TAG_ONE + (next & INDEX_MASK));
+        Atomics.compareExchange(words, TAIL, tail, advance(tail, next & INDEX_MASK));
       }
       tally.casFailures++;
     }
-    Atomics.compareExchange(words, TAIL, tail, (tail & TAG_MASK) + TAG_ONE + nodeIndex);
+    Atomics.compareExchange(words, TAIL, tail, advance(tail, nodeIndex));
     tally.operations++;
-    if (this.doorbell.sleepers !== 0) this.doorbell.ring();
+    this.doorbell.ring();
     return true;
   }
 
@@ -93,7 +82,7 @@ export class MSQueue extends SharedQueue {
       const head = Atomics.load(words, HEAD);
       const tail = Atomics.load(words, TAIL);
       const dummy = indexOf(head);
-      const next = Atomics.load(words, NODE_WORD0 + 3 * dummy);
+      const next = Atomics.load(words, nextSlot(dummy));
       if (head !== Atomics.load(words, HEAD)) continue;
       const first = indexOf(next);
       if (dummy === indexOf(tail)) {
@@ -101,15 +90,13 @@ export class MSQueue extends SharedQueue {
           this.releaseSpares(); // an empty queue: let producers have this handle's spare nodes
           return undefined;
         }
-        Atomics.compareExchange(words, TAIL, tail, (tail & TAG_MASK) + TAG_ONE + (next & INDEX_MASK));
+        Atomics.compareExchange(words, TAIL, tail, advance(tail, next & INDEX_MASK));
         continue;
       }
       // Read before the CAS: once the head has moved past `first`, another dequeue may free it.
-      const value = this.ints[VALUE_INT0 + 6 * first] as number;
+      const value = this.ints[valueSlot(first)] as number;
       hooks?.beforeHeadCas?.();
-      if (
-        Atomics.compareExchange(words, HEAD, head, (head & TAG_MASK) + TAG_ONE + (next & INDEX_MASK)) === head
-      ) {
+      if (Atomics.compareExchange(words, HEAD, head, advance(head, next & INDEX_MASK)) === head) {
         this.retireNode(dummy);
         tally.operations++;
         return value;

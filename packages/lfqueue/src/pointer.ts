@@ -27,9 +27,12 @@ export function sameTag(a: bigint, b: bigint): boolean {
   return (a ^ b) >> 32n === 0n;
 }
 
-/** The 32-bit tag of `word`, as an unsigned number. */
-export function tagOf(word: bigint): number {
-  return Number(BigInt.asUintN(32, word >> 32n));
+/**
+ * `<index, tag of word + 1>`, the usual successor of a word. The sum may pass 2^63 when the tag
+ * wraps; storing it reduces it modulo 2^64, as a CAS or store through the `BigInt64Array` does.
+ */
+export function advance(word: bigint, index: bigint): bigint {
+  return (word & TAG_MASK) + TAG_ONE + index;
 }
 
 /** `<index, tag of base + delta>`, as the signed 64-bit value a read of the stored word returns. */

@@ -1,7 +1,7 @@
 import { Doorbell } from './doorbell.js';
 import { FreeList } from './free-list.js';
-import { DOORBELL_OFFSET, HEAD, MAX_VALUE, TAIL, type Views } from './layout.js';
-import { checkInteger, checkOptions, checkTimeout } from './validate.js';
+import { DOORBELL_OFFSET, HEAD, MAX_VALUE, TAIL, type Views, valueSlot } from './layout.js';
+import { checkInteger, checkTimeout } from './validate.js';
 
 /** Options for one handle on a queue: `LMSQueue.attach(buffer, options)`, and `create`. */
 export interface HandleOptions {
@@ -38,7 +38,6 @@ export interface QueueCounters {
   fixLists: number;
 }
 
-export const DEFAULT_CAPACITY = 65_536;
 /** The default of `spareNodes`: a dequeuing handle keeps up to capacity / 16 freed nodes, at most 32. */
 const MAX_SPARES = 32;
 const SPARES_PER_CAPACITY = 16;
@@ -72,7 +71,6 @@ export abstract class SharedQueue {
 
   /** @internal */
   protected constructor(views: Views, options: HandleOptions) {
-    checkOptions('options', options);
     this.buffer = views.buffer;
     this.capacity = views.capacity;
     this.words = views.words;
@@ -86,18 +84,27 @@ export abstract class SharedQueue {
     this.#spares = new Int32Array(spareNodes);
   }
 
-  /** @internal A node for an enqueue: one of this handle's spares, or one from the shared pool (-1: none). */
-  protected takeNode(): number {
-    if (this.#spareCount > 0) return this.#spares[--this.#spareCount] as number;
-    return this.freeList.pop();
+  /**
+   * @internal Checks `value` and stores it in a node for an enqueue to link: one of this handle's
+   * spares, or one from the shared pool. -1 when every node is in use.
+   */
+  protected nodeFor(value: number): number {
+    if ((value | 0) !== value || value < 0) checkInteger('value', value, 0, MAX_VALUE);
+    const node = this.#spareCount > 0 ? (this.#spares[--this.#spareCount] as number) : this.freeList.pop();
+    // A plain store: the CAS that links the node publishes it.
+    if (node >= 0) this.ints[valueSlot(node)] = value;
+    return node;
   }
 
   /** @internal Keeps a node freed by a dequeue, handing the spares back in one CAS when there are enough. */
   protected retireNode(node: number): void {
     const spares = this.#spares;
+    if (spares.length === 0) {
+      this.freeList.push(node);
+      return;
+    }
     if (this.#spareCount === spares.length) this.releaseSpares();
-    if (spares.length === 0) this.freeList.push(node);
-    else spares[this.#spareCount++] = node;
+    spares[this.#spareCount++] = node;
   }
 
   /**
@@ -156,9 +163,11 @@ export abstract class SharedQueue {
     checkTimeout('timeoutMs', timeoutMs);
     const deadline = performance.now() + timeoutMs;
     for (;;) {
-      const value = this.#dequeueOrPrepare();
+      const value = this.tryDequeue();
       if (value !== undefined) return value;
-      const ticket = this.#ticket;
+      const ticket = this.doorbell.prepare();
+      const late = this.#lastLook();
+      if (late !== undefined) return late;
       const left = deadline - performance.now();
       if (this.doorbell.wait(ticket, left > 0 ? left : 0) === 'timed-out') return this.tryDequeue();
     }
@@ -178,9 +187,11 @@ export abstract class SharedQueue {
     checkTimeout('timeoutMs', timeoutMs);
     const deadline = performance.now() + timeoutMs;
     for (;;) {
-      const value = this.#dequeueOrPrepare();
+      const value = this.tryDequeue();
       if (value !== undefined) return value;
-      const ticket = this.#ticket; // read at once: another call on this handle may take a ticket next
+      const ticket = this.doorbell.prepare();
+      const late = this.#lastLook();
+      if (late !== undefined) return late;
       const left = deadline - performance.now();
       const result = await this.doorbell.waitAsync(ticket, left > 0 ? left : 0);
       if (result === 'timed-out') return this.tryDequeue();
@@ -192,20 +203,10 @@ export abstract class SharedQueue {
     return { ...this.tally };
   }
 
-  #ticket = 0;
-
-  /** A value, or `undefined` with a doorbell ticket taken in `#ticket` after a last look. */
-  #dequeueOrPrepare(): number | undefined {
-    const value = this.tryDequeue();
-    if (value !== undefined) return value;
-    this.#ticket = this.doorbell.prepare();
+  /** The look after `doorbell.prepare()` that no wake-up can slip past; cancels the sleep if it finds a value. */
+  #lastLook(): number | undefined {
     const late = this.tryDequeue();
     if (late !== undefined) this.doorbell.cancel();
     return late;
   }
-}
-
-/** The fast check of a value; the slow one explains what is wrong. */
-export function checkValue(value: number): void {
-  if ((value | 0) !== value || value < 0) checkInteger('value', value, 0, MAX_VALUE);
 }
