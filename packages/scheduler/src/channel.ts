@@ -14,12 +14,17 @@ import { LMSQueue } from '@beamish/lfqueue';
  */
 export class Channel {
   readonly #heap: SharedHeap;
+  /** The heap's memory, viewed once: a message's length (int32) at its offset, its bytes 8 further. */
+  readonly #ints: Int32Array;
+  readonly #bytes: Uint8Array;
   readonly #inboxes: LMSQueue[] = [];
   /** Messages waiting for room, per receiver, oldest first. */
   readonly #outboxes: Array<Array<Uint8Array>> = [];
 
   constructor(heap: SharedArrayBuffer, inboxes: readonly SharedArrayBuffer[]) {
     this.#heap = SharedHeap.attach(heap);
+    this.#ints = new Int32Array(heap);
+    this.#bytes = new Uint8Array(heap);
     for (const buffer of inboxes) this.replaceInbox(this.#inboxes.length, buffer);
   }
 
@@ -59,12 +64,11 @@ export class Channel {
   /** Takes every message waiting in inbox `index`, oldest first, handing each to `deliver`. */
   drain(index: number, deliver: (message: unknown) => void): number {
     const inbox = this.#inboxes[index] as LMSQueue;
-    const heap = this.#heap;
     let count = 0;
     for (let handle = inbox.tryDequeue(); handle !== undefined; handle = inbox.tryDequeue()) {
-      const length = new Int32Array(heap.buffer, handle, 1)[0] as number;
-      const message = deserialize(new Uint8Array(heap.buffer, handle + 8, length));
-      heap.free(handle);
+      const start = handle + 8;
+      const message = deserialize(this.#bytes.subarray(start, start + (this.#ints[handle >> 2] as number)));
+      this.#heap.free(handle);
       count++;
       deliver(message);
     }
@@ -89,9 +93,8 @@ export class Channel {
       if (OutOfMemoryError.isInstance(error)) return false;
       throw error;
     }
-    const heap = this.#heap.buffer;
-    new Int32Array(heap, handle, 1)[0] = bytes.length;
-    new Uint8Array(heap, handle + 8, bytes.length).set(bytes);
+    this.#ints[handle >> 2] = bytes.length;
+    this.#bytes.set(bytes, handle + 8);
     if ((this.#inboxes[to] as LMSQueue).tryEnqueue(handle)) return true;
     this.#heap.free(handle);
     return false;

@@ -37,9 +37,8 @@ export interface PlacementOptions {
 }
 
 interface Pending {
+  /** The scheduler the task is on. */
   at: number;
-  pinned: boolean;
-  request: PortableRequest;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -137,22 +136,17 @@ export class SchedulerGroup {
     }
     if (task.args !== undefined && !Array.isArray(task.args))
       throw new TypeError('task.args must be an array');
+    const { at, pinned } = this.#place(options);
+    const request: PortableRequest = { ...task, id: this.#nextId++, pinned };
     try {
-      structuredClone(task.args);
+      // The arguments are copied exactly once, here or on their way to another core, as they
+      // would be for any scheduler.
+      this.#send(at, at === 0 ? structuredClone(request) : request);
     } catch (error) {
       throw new TypeError(`task.args cannot be copied to another thread: ${(error as Error).message}`);
     }
-    const { at, pinned } = this.#place(options);
-    const request: PortableRequest = { ...task, id: this.#nextId++ };
     return new Promise<T>((resolve, reject) => {
-      this.#pending.set(request.id, {
-        at,
-        pinned,
-        request,
-        resolve: resolve as (value: unknown) => void,
-        reject,
-      });
-      this.#send(at, request);
+      this.#pending.set(request.id, { at, resolve: resolve as (value: unknown) => void, reject });
     });
   }
 
@@ -218,10 +212,11 @@ export class SchedulerGroup {
     return (this.#placed[a] as number) <= (this.#placed[b] as number) ? a : b;
   }
 
+  /** Starts `request` on scheduler `at`; throws, having done nothing, if it cannot be sent. */
   #send(at: number, request: PortableRequest): void {
-    this.#placed[at] = (this.#placed[at] as number) + 1;
     if (at === 0) this.#host.start(request);
     else this.#channel.send(at, { t: 'spawn', request } satisfies ToWorker);
+    this.#placed[at] = (this.#placed[at] as number) + 1;
   }
 
   #deliver(message: ToGroup): void {
@@ -247,7 +242,6 @@ export class SchedulerGroup {
       this.#placed[from] = (this.#placed[from] as number) - 1;
       const to = this.#twoChoices(from);
       pending.at = to;
-      pending.request = request;
       this.#table.migrated(from, to, 1);
       this.#send(to, request);
     }
@@ -257,13 +251,14 @@ export class SchedulerGroup {
   #rebalance(): void {
     if (this.#stopping || this.count < 2) return;
     this.#table.publish(0, this.local.stats());
+    const loads = Array.from({ length: this.count }, (_, i) => this.#table.load(i));
     let most = 0;
     let least = 0;
     for (let i = 1; i < this.count; i++) {
-      if (this.#table.load(i) > this.#table.load(most)) most = i;
-      if (this.#table.load(i) < this.#table.load(least)) least = i;
+      if ((loads[i] as number) > (loads[most] as number)) most = i;
+      if ((loads[i] as number) < (loads[least] as number)) least = i;
     }
-    const excess = Math.floor((this.#table.load(most) - this.#table.load(least)) / 2);
+    const excess = Math.floor(((loads[most] as number) - (loads[least] as number)) / 2);
     if (excess < 1) return;
     if (most === 0) this.#moveAway(0, this.#host.shed(excess));
     else this.#channel.send(most, { t: 'shed', count: excess } satisfies ToWorker);

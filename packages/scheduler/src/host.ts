@@ -36,10 +36,8 @@ export class PortableHost {
     const tasks = this.#tasks;
     const movable = (task: Task) => {
       const request = tasks.get(task);
-      return (
-        request !== undefined &&
-        (task.slices === 0 || (request.migratable === true && task.snapshot !== undefined))
-      );
+      if (request === undefined || request.pinned === true) return false;
+      return task.slices === 0 || (request.migratable === true && task.snapshot !== undefined);
     };
     return this.#scheduler.withdraw(movable, count).map((task) => {
       const request = tasks.get(task) as PortableRequest;

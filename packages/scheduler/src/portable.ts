@@ -28,6 +28,8 @@ export interface PortableRequest extends PortableTask {
   id: number;
   /** For a migratable task moved from elsewhere: the state to resume from. */
   resumeFrom?: unknown;
+  /** Placed by an `affinity` or `group` hint: rebalancing leaves it where it is. */
+  pinned?: boolean;
 }
 
 const modules = new Map<string, Promise<Record<string, unknown>>>();

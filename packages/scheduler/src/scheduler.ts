@@ -127,11 +127,6 @@ export class Scheduler {
     };
   }
 
-  /** Tasks that are runnable or waiting. */
-  get load(): number {
-    return this.#runnable.length + this.#waiting;
-  }
-
   /** @internal Makes sure a turn will run soon (after new work arrived from outside). */
   wake(): void {
     if (this.#turnScheduled || this.#inTurn) return;
@@ -148,21 +143,6 @@ export class Scheduler {
     this.#waiting--;
     this.#runnable.push(task);
     this.wake();
-  }
-
-  /** @internal Marks a task as waiting for something outside the scheduler (a message, say). */
-  suspend(task: Task): void {
-    task.state = 'waiting';
-    this.#waiting++;
-  }
-
-  /** @internal Ends a waiting or runnable task from outside, with an error (a crash report, say). */
-  abort(task: Task, error: unknown): void {
-    if (task.state === 'done') return;
-    if (task.state === 'waiting') this.#waiting--;
-    else this.#runnable.filter((other) => other !== task);
-    task.generator.return(undefined as never);
-    this.#end(task, { ok: false, error });
   }
 
   /**
@@ -236,10 +216,10 @@ export class Scheduler {
     if (yielded === undefined) {
       this.#runnable.push(task);
     } else if (yielded instanceof Sleep) {
-      this.suspend(task);
+      this.#suspend(task);
       this.#sleeping.add(performance.now() + yielded.ms, task);
     } else if (yielded instanceof Wait) {
-      this.suspend(task);
+      this.#suspend(task);
       yielded.promise.then(
         (value) => this.resume(task, value, false),
         (error) => this.resume(task, error, true),
@@ -248,6 +228,11 @@ export class Scheduler {
       if (yielded instanceof Checkpoint) task.snapshot = yielded.state;
       this.#runnable.push(task);
     }
+  }
+
+  #suspend(task: Task): void {
+    task.state = 'waiting';
+    this.#waiting++;
   }
 
   #end(task: Task, outcome: { ok: true; value: unknown } | { ok: false; error: unknown }): void {

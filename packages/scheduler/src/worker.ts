@@ -1,5 +1,5 @@
 // The entry of every scheduler's worker thread but the first: a Scheduler fed by its inbox.
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
 import { Channel } from './channel.js';
 import { PortableHost } from './host.js';
 import { LoadTable } from './load-table.js';
@@ -37,4 +37,3 @@ scheduler.poll = () => {
 };
 scheduler.onIdle = sleepOnInbox(scheduler, channel, data.index, () => channel.pending > 0);
 scheduler.wake();
-parentPort?.postMessage('ready');
