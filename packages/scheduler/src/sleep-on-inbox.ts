@@ -16,10 +16,18 @@ export function sleepOnInbox(
   retrySoon: () => boolean,
 ): () => void {
   let asleep = false;
+  let retrying = false;
+  const retry = () => {
+    retrying = false;
+    scheduler.wake();
+  };
   return () => {
     // Messages held back by a full inbox elsewhere: come back soon to retry them, whether or not a
-    // wait on the doorbell is already pending (it may have no time limit).
-    if (retrySoon()) setTimeout(() => scheduler.wake(), RETRY_MS);
+    // wait on the doorbell is already pending (it may have no time limit). One timer at a time.
+    if (!retrying && retrySoon()) {
+      retrying = true;
+      setTimeout(retry, RETRY_MS);
+    }
     if (asleep) return;
     const bell = channel.doorbell(index);
     const ticket = bell.prepare();
