@@ -11,6 +11,7 @@ import { availableParallelism } from 'node:os';
 import { inspect } from 'node:util';
 import { type CliArgs, parseCliArgs, USAGE, UsageError } from './args.js';
 import { budgetFor } from './budget.js';
+import { messageOf } from './format.js';
 import { writeJson } from './json.js';
 import { createProgress } from './progress.js';
 import { renderSuite } from './report.js';
@@ -101,9 +102,7 @@ async function listSuites(): Promise<number> {
       console.log(`${name.padEnd(16)} ${suite.description}`);
     } catch (error) {
       status = 1;
-      console.log(
-        `${name.padEnd(16)} (failed to load: ${error instanceof Error ? error.message : String(error)})`,
-      );
+      console.log(`${name.padEnd(16)} (failed to load: ${messageOf(error)})`);
     }
   }
   return status;

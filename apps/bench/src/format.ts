@@ -35,6 +35,11 @@ export function formatTarget(result: CaseResult): string {
   return parts.join(', ');
 }
 
+/** The message of something thrown, which need not be an `Error`. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 function mark(met: boolean): string {
   return met ? '✓' : '✗';
 }

@@ -7,7 +7,7 @@ import type { SuiteResult } from './result.js';
  * Resolves a user-given path against the directory the user ran the command from. `npm run` starts
  * root scripts in the workspace root but keeps the original directory in `INIT_CWD`.
  */
-export function resolveUserPath(file: string): string {
+function resolveUserPath(file: string): string {
   return resolve(process.env.INIT_CWD ?? process.cwd(), file);
 }
 

@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import { formatNumber, formatRatio } from './format.js';
+import { formatNumber, formatRatio, messageOf } from './format.js';
 import type { CaseFailure, CaseResult } from './result.js';
 
 /**
@@ -77,9 +77,7 @@ function lineProgress(stream: NodeJS.WriteStream): Progress {
 }
 
 function describe(outcome: CaseResult | CaseFailure): string {
-  if ('error' in outcome) {
-    return `failed: ${outcome.error instanceof Error ? outcome.error.message : String(outcome.error)}`;
-  }
+  if ('error' in outcome) return `failed: ${messageOf(outcome.error)}`;
   const { ours, baseline, unit, ratio } = outcome;
   return `ours ${formatNumber(ours)} ${unit}, baseline ${formatNumber(baseline)} ${unit}, ${formatRatio(ratio)}`;
 }

@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import { formatMetrics, formatNumber, formatRatio, formatTarget } from './format.js';
+import { formatMetrics, formatNumber, formatRatio, formatTarget, messageOf } from './format.js';
 import type { SuiteResult } from './result.js';
 
 const HEAD = ['case', 'unit', 'ours', 'baseline', 'baseline name', 'ratio', 'target'];
@@ -57,8 +57,4 @@ export function renderSuite(result: SuiteResult, context: ReportContext): string
   }
   if (result.error !== undefined) lines.push(`  suite failed: ${messageOf(result.error)}`);
   return `${lines.join('\n')}\n`;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

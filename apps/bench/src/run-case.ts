@@ -1,5 +1,6 @@
 import { Bench, type FnOptions } from 'tinybench';
 import type { Budget } from './budget.js';
+import { messageOf } from './format.js';
 import type { BenchCase } from './suite.js';
 import { fromMsPerOp } from './units.js';
 
@@ -154,8 +155,7 @@ function taskOptions(spec: SideSpec, budget: Budget): FnOptions {
 
 /** Prefixes an error from a case's function with the side it came from, keeping the original as `cause`. */
 function sideError(side: Side, error: unknown): Error {
-  const message = error instanceof Error ? error.message : String(error);
-  return new Error(`${side}: ${message}`, { cause: error });
+  return new Error(`${side}: ${messageOf(error)}`, { cause: error });
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

@@ -4,7 +4,7 @@ import type { Unit } from './suite.js';
 const MS_PER_UNIT = { 'ns/op': 1e-6, 'µs/op': 1e-3, 'ms/op': 1 } as const;
 
 /** True for the throughputs (`ops/s`, `items/s`), where a higher median is better; false for the time units. */
-export function higherIsBetter(unit: Unit): unit is 'ops/s' | 'items/s' {
+function higherIsBetter(unit: Unit): unit is 'ops/s' | 'items/s' {
   return unit === 'ops/s' || unit === 'items/s';
 }
 

@@ -106,13 +106,11 @@ function heapCase(heap: SharedHeap): BenchCase {
   };
 }
 
-let pool: BlockPool | undefined;
-
 const suite: Suite = {
   name: 'arena',
   description: 'arena allocation, process lifecycle and release, shared heap malloc/free',
   cases: () => {
-    pool = BlockPool.create();
+    const pool = BlockPool.create();
     const heap = SharedHeap.create({ bytes: 1 << 20 });
     return [
       allocCase(pool, 4),
@@ -122,9 +120,6 @@ const suite: Suite = {
       releaseCase(pool),
       heapCase(heap),
     ];
-  },
-  dispose: () => {
-    pool = undefined;
   },
 };
 

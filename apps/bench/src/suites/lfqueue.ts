@@ -1,6 +1,7 @@
 import { LMSQueue, MSQueue } from '@beamish/lfqueue';
 import type { BenchCase, Suite } from '../suite.js';
-import { type RunStats, Team } from '../threads/team.js';
+import type { RunStats } from '../threads/control.js';
+import { Team } from '../threads/team.js';
 import type { Transport } from '../threads/worker-data.js';
 
 /** The worker's built file, found from this file's own, `dist/suites/lfqueue.js`: Node 20 cannot run `.ts` in a worker. */
@@ -60,18 +61,20 @@ function singleThreadCases(): BenchCase[] {
   ];
 }
 
-const BASELINE_NAMES: Record<Exclude<Transport, 'LMSQueue'>, (pairs: number) => string> = {
-  MSQueue: () => 'MSQueue, same harness',
-  LockedQueue: () => 'ring buffer + futex mutex',
-  // Two channels for 2P/2C, each producer posting to its own consumer: postMessage has no
-  // multi-consumer channel, and independent pairs never contend, which favours the baseline.
-  postMessage: (pairs) =>
-    `postMessage, pipelined (${pairs === 1 ? '1 channel' : `${pairs} channels, 1 per pair`})`,
-};
-const SHORT_NAMES: Record<Exclude<Transport, 'LMSQueue'>, string> = {
-  MSQueue: 'MSQueue',
-  LockedQueue: 'locked ring',
-  postMessage: 'postMessage',
+/** Each baseline of the thread cases: its name in the case name, and in the baseline column. */
+const BASELINES: Record<
+  Exclude<Transport, 'LMSQueue'>,
+  { short: string; baselineName: (pairs: number) => string }
+> = {
+  MSQueue: { short: 'MSQueue', baselineName: () => 'MSQueue, same harness' },
+  LockedQueue: { short: 'locked ring', baselineName: () => 'ring buffer + futex mutex' },
+  postMessage: {
+    short: 'postMessage',
+    // Two channels for 2P/2C, each producer posting to its own consumer: postMessage has no
+    // multi-consumer channel, and independent pairs never contend, which favours the baseline.
+    baselineName: (pairs) =>
+      `postMessage, pipelined (${pairs === 1 ? '1 channel' : `${pairs} channels, 1 per pair`})`,
+  },
 };
 
 /** `pairs` producers and as many consumers move `items` one-word items; one call is one whole transfer. */
@@ -83,11 +86,12 @@ function threadCase(
   minRatio: number | undefined,
 ): BenchCase {
   const transport = other.transport as Exclude<Transport, 'LMSQueue'>;
+  const { short, baselineName } = BASELINES[transport];
   const stats = { ours: zeroStats(), baseline: zeroStats() };
   const benchCase: BenchCase = {
-    name: `${pairs}P/${pairs}C LMSQueue vs ${SHORT_NAMES[transport]}`,
+    name: `${pairs}P/${pairs}C LMSQueue vs ${short}`,
     unit: 'items/s',
-    baselineName: BASELINE_NAMES[transport](pairs),
+    baselineName: baselineName(pairs),
     opsPerCall: items,
     ours: () => addStats(stats.ours, items, lms.run(pairs, items)),
     baseline: () => addStats(stats.baseline, items, other.run(pairs, items)),
@@ -99,7 +103,7 @@ function threadCase(
         'LMSQueue fixList/op': stats.ours.fixLists / stats.ours.operations,
       }),
       'LMSQueue pauses/kitem': (1000 * stats.ours.pauses) / stats.ours.items,
-      [`${SHORT_NAMES[transport]} pauses/kitem`]: (1000 * stats.baseline.pauses) / stats.baseline.items,
+      [`${short} pauses/kitem`]: (1000 * stats.baseline.pauses) / stats.baseline.items,
     }),
   };
   if (minRatio !== undefined) benchCase.target = { minRatio };

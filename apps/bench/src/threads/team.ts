@@ -1,44 +1,16 @@
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import { LMSQueue, MSQueue } from '@beamish/lfqueue';
-import { LockedQueue } from '../baselines/locked-queue.js';
-import {
-  CAS_FAILURES,
-  COMMAND,
-  Control,
-  DONE,
-  FAILED,
-  FIX_LISTS,
-  GENERATION,
-  ITEMS_PER_PRODUCER,
-  OPERATIONS,
-  OUT_OF_ORDER,
-  PAIRS,
-  PAUSES,
-  PRODUCERS_LEFT,
-  RECEIVED,
-  ROW,
-  RUN,
-  STOP,
-  SUM,
-} from './control.js';
+import { Control, type RunStats } from './control.js';
+import { QUEUES } from './queues.js';
+import { END } from './transfer.js';
 import type { Transport, WorkerData } from './worker-data.js';
 
 /** Enough workers for 2 producers and 2 consumers; a 1P/1C run uses the first two. */
-export const MAX_PAIRS = 2;
+const MAX_PAIRS = 2;
 const WORKERS = 2 * MAX_PAIRS;
 /** A run this long means a worker is stuck (a lost END, a livelock): fail instead of hanging the CLI. */
 const RUN_TIMEOUT_MS = 60_000;
 /** How long `close` lets a worker finish before terminating it. */
 const EXIT_GRACE_MS = 5_000;
-
-/** The queue handles' counters summed over a run's workers (zero for transports without them). */
-export interface RunStats {
-  operations: number;
-  casFailures: number;
-  fixLists: number;
-  /** Times a worker paused after polling a full or empty channel for a while (every transport). */
-  pauses: number;
-}
 
 /**
  * Four worker threads moving items through one {@link Transport}, started once and kept asleep on
@@ -73,7 +45,7 @@ export class Team {
    */
   static async start(workerUrl: URL, transport: Transport, capacity: number): Promise<Team> {
     const control = Control.create(WORKERS);
-    const queue = createQueue(transport, capacity);
+    const queue = transport === 'postMessage' ? undefined : QUEUES[transport].create({ capacity }).buffer;
     // postMessage gets one channel per pair: producer 2k posts to consumer 2k + 1.
     const pairPorts = queue
       ? []
@@ -107,34 +79,32 @@ export class Team {
    * Moves `items` items (0 … items − 1) from `pairs` producers to `pairs` consumers, and returns the
    * queue counters of the run.
    *
+   * @throws RangeError when `pairs` is not an integer from 1 to 2 or `items` not a positive multiple
+   * of `pairs` up to 2^31 − 1 (the team stays usable).
    * @throws when a worker failed, a run took longer than a minute, or an item was lost, duplicated
    * or reordered; the team is then terminated and every later run throws too.
    */
   run(pairs: number, items: number): RunStats {
+    if (!(Number.isInteger(pairs) && pairs >= 1 && pairs <= MAX_PAIRS)) {
+      throw new RangeError(`pairs must be an integer from 1 to ${MAX_PAIRS}, got ${pairs}`);
+    }
+    // Items are 0 … items − 1, every one below the END marker.
+    if (!(Number.isInteger(items) && items > 0 && items <= END && items % pairs === 0)) {
+      throw new RangeError(
+        `items must be a positive multiple of pairs (${pairs}) up to ${END}, got ${items}`,
+      );
+    }
     if (this.#broken) {
       throw new Error(`${this.transport} workers stopped after an earlier failure: ${this.#broken.message}`);
     }
-    const { ints } = this.#control;
-    ints[PAIRS] = pairs;
-    ints[ITEMS_PER_PRODUCER] = items / pairs;
-    ints[FAILED] = 0;
-    ints[DONE] = 0;
-    ints[PRODUCERS_LEFT] = pairs;
-    ints[COMMAND] = RUN;
-    Atomics.add(ints, GENERATION, 1);
-    Atomics.notify(ints, GENERATION);
-    this.#awaitDone(`${pairs}P/${pairs}C`);
+    this.#control.startRun(pairs, items / pairs);
+    this.#awaitDone(pairs);
     return this.#tally(pairs, items);
   }
 
   /** Stops the workers and resolves when they have exited (terminating any that do not). */
   async close(): Promise<void> {
-    if (!this.#broken) {
-      const { ints } = this.#control;
-      ints[COMMAND] = STOP;
-      Atomics.add(ints, GENERATION, 1);
-      Atomics.notify(ints, GENERATION);
-    }
+    if (!this.#broken) this.#control.stop();
     await Promise.all(
       this.#workers.map(async (worker, index) => {
         const timer = setTimeout(() => void worker.terminate(), EXIT_GRACE_MS);
@@ -145,57 +115,48 @@ export class Team {
     for (const port of this.#errorPorts) port.close();
   }
 
-  #awaitDone(what: string): void {
-    const { ints } = this.#control;
+  #awaitDone(pairs: number): void {
+    const control = this.#control;
     const deadline = performance.now() + RUN_TIMEOUT_MS;
     for (;;) {
-      const done = Atomics.load(ints, DONE);
+      const done = control.done();
       // A failed worker may leave its partner waiting forever: stop at once.
-      if (Atomics.load(ints, FAILED) !== 0) throw this.#breakDown(this.#workerErrors(what));
+      if (control.failed()) throw this.#breakDown(this.#workerErrors(pairs));
       if (done === WORKERS) return;
       const left = deadline - performance.now();
       if (left <= 0) {
-        throw this.#breakDown(
-          new Error(`${this.transport} ${what}: run not done after ${RUN_TIMEOUT_MS} ms`),
-        );
+        throw this.#breakDown(new Error(`${this.#runName(pairs)}: run not done after ${RUN_TIMEOUT_MS} ms`));
       }
-      Atomics.wait(ints, DONE, done, left);
+      control.waitDone(done, left);
     }
   }
 
-  #workerErrors(what: string): Error {
+  #workerErrors(pairs: number): Error {
     const messages = this.#errorPorts
       .map((port) => receiveMessageOnPort(port)?.message as string | undefined)
       .filter((message) => message !== undefined);
-    return new Error(`${this.transport} ${what}: ${messages.join('\n') || 'a worker failed'}`);
+    return new Error(`${this.#runName(pairs)}: ${messages.join('\n') || 'a worker failed'}`);
   }
 
   /** Sums the workers' rows and checks that the consumers got every item exactly once, in order. */
   #tally(pairs: number, items: number): RunStats {
-    const { results } = this.#control;
-    const stats: RunStats = { operations: 0, casFailures: 0, fixLists: 0, pauses: 0 };
-    let received = 0;
-    let sum = 0;
-    let outOfOrder = 0;
-    for (let row = 0; row < results.length; row += ROW) {
-      stats.operations += results[row + OPERATIONS] as number;
-      stats.casFailures += results[row + CAS_FAILURES] as number;
-      stats.fixLists += results[row + FIX_LISTS] as number;
-      stats.pauses += results[row + PAUSES] as number;
-      received += results[row + RECEIVED] as number;
-      sum += results[row + SUM] as number;
-      outOfOrder += results[row + OUT_OF_ORDER] as number;
-    }
+    const total = this.#control.sumRows();
+    const { received, sum, outOfOrder } = total;
     const expectedSum = (items * (items - 1)) / 2;
     if (received !== items || sum !== expectedSum || outOfOrder !== 0) {
       throw this.#breakDown(
         new Error(
-          `${this.transport} ${pairs}P/${pairs}C: consumers received ${received} of ${items} items ` +
+          `${this.#runName(pairs)}: consumers received ${received} of ${items} items ` +
             `(sum ${sum}, expected ${expectedSum}), ${outOfOrder} out of their producer's order`,
         ),
       );
     }
-    return stats;
+    return total;
+  }
+
+  /** E.g. `MSQueue 2P/2C`, for error messages only: built when one is thrown, not on every run. */
+  #runName(pairs: number): string {
+    return `${this.transport} ${pairs}P/${pairs}C`;
   }
 
   /** Marks the team unusable and terminates its workers; returns the reason. */
@@ -207,13 +168,6 @@ export class Team {
     }
     return error;
   }
-}
-
-function createQueue(transport: Transport, capacity: number): SharedArrayBuffer | undefined {
-  if (transport === 'LMSQueue') return LMSQueue.create({ capacity }).buffer;
-  if (transport === 'MSQueue') return MSQueue.create({ capacity }).buffer;
-  if (transport === 'LockedQueue') return LockedQueue.create({ capacity }).buffer;
-  return undefined;
 }
 
 /** Resolves on the worker's first message ('ready'); rejects if it fails or exits before. */
