@@ -9,9 +9,12 @@ import { LMSQueue } from '@beamish/lfqueue';
  * No `postMessage` on this path.
  *
  * A full inbox (or heap) applies backpressure: the message waits in the sender's outbox, in order,
- * and goes out on a later turn. Nothing is dropped, and what one sender sends to one receiver
- * arrives in the order it was sent.
+ * and the channel retries every millisecond until it has gone. Nothing is dropped, and what one
+ * sender sends to one receiver arrives in the order it was sent.
  */
+/** How long a held-back message waits before the next try. */
+const RETRY_MS = 1;
+
 export class Channel {
   readonly #heap: SharedHeap;
   /** The heap's memory, viewed once: a message's length (int32) at its offset, its bytes 8 further. */
@@ -20,6 +23,12 @@ export class Channel {
   readonly #inboxes: LMSQueue[] = [];
   /** Messages waiting for room, per receiver, oldest first. */
   readonly #outboxes: Array<Array<Uint8Array>> = [];
+  /** The pending retry of held-back messages, if any. */
+  #retry: NodeJS.Timeout | undefined;
+  readonly #retryNow = (): void => {
+    this.#retry = undefined;
+    this.flush();
+  };
 
   constructor(heap: SharedArrayBuffer, inboxes: readonly SharedArrayBuffer[]) {
     this.#heap = SharedHeap.attach(heap);
@@ -34,14 +43,20 @@ export class Channel {
     this.#outboxes[index] = [];
   }
 
-  /** Sends `message` to receiver `to`, now or, when its inbox is full, on a later `flush`. */
+  /**
+   * Sends `message` to receiver `to`: now, or, when its inbox is full, as soon as it has room.
+   *
+   * @throws what `v8.serialize` throws for a value it cannot copy, having sent nothing.
+   */
   send(to: number, message: unknown): void {
     const bytes = serialize(message);
     const outbox = this.#outboxes[to] as Uint8Array[];
-    if (outbox.length > 0 || !this.#trySend(to, bytes)) outbox.push(bytes);
+    if (outbox.length === 0 && this.#trySend(to, bytes)) return;
+    outbox.push(bytes);
+    this.#retry ??= setTimeout(this.#retryNow, RETRY_MS);
   }
 
-  /** Retries the messages held back by full inboxes; true when none is left. */
+  /** Retries the messages held back by full inboxes now; true when none is left. */
   flush(): boolean {
     let empty = true;
     for (let to = 0; to < this.#outboxes.length; to++) {
@@ -51,7 +66,15 @@ export class Channel {
       if (sent > 0) outbox.splice(0, sent);
       if (outbox.length > 0) empty = false;
     }
+    if (!empty) this.#retry ??= setTimeout(this.#retryNow, RETRY_MS);
     return empty;
+  }
+
+  /** Drops whatever is held back and stops retrying: the receivers are gone. */
+  close(): void {
+    clearTimeout(this.#retry);
+    this.#retry = undefined;
+    for (const outbox of this.#outboxes) outbox.length = 0;
   }
 
   /** Messages held back, for all receivers. */

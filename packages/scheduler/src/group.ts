@@ -100,10 +100,9 @@ export class SchedulerGroup {
     this.#host = new PortableHost(this.local, (id, outcome) => this.#settle(id, outcome));
     this.local.poll = () => {
       this.#channel.drain(0, (message) => this.#deliver(message as ToGroup));
-      this.#channel.flush();
       this.#table.publish(0, this.local.stats());
     };
-    this.local.onIdle = sleepOnInbox(this.local, this.#channel, 0, () => this.#channel.pending > 0);
+    this.local.onIdle = sleepOnInbox(this.local, this.#channel, 0);
     this.local.wake();
     for (let i = 1; i < this.count; i++) this.#startWorker(i);
     this.#rebalancer =
@@ -163,6 +162,7 @@ export class SchedulerGroup {
     if (this.#rebalancer !== undefined) clearInterval(this.#rebalancer);
     this.local.onIdle = undefined;
     await Promise.all(this.#workers.map((worker) => worker?.terminate()));
+    this.#channel.close();
     for (const [id, pending] of this.#pending) {
       if (pending.at !== 0) {
         this.#pending.delete(id);

@@ -32,8 +32,7 @@ function deliver(message: unknown): void {
 
 scheduler.poll = () => {
   channel.drain(data.index, deliver);
-  channel.flush();
   table.publish(data.index, scheduler.stats());
 };
-scheduler.onIdle = sleepOnInbox(scheduler, channel, data.index, () => channel.pending > 0);
+scheduler.onIdle = sleepOnInbox(scheduler, channel, data.index);
 scheduler.wake();
