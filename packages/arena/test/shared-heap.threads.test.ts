@@ -12,11 +12,12 @@ import { SharedHeap } from '../src/index.js';
  * sets the number of workers.
  */
 const STRESS = Math.max(1, Number(process.env.BEAMISH_STRESS) || 1);
-const WORKERS = Math.max(2, Number(process.env.BEAMISH_HEAP_WORKERS) || 4);
+const WORKERS = Math.max(2, Math.floor(Number(process.env.BEAMISH_HEAP_WORKERS)) || 4);
 const OPS = 50_000 * STRESS;
 const MAX_LIVE = 32;
 const MAX_BYTES = 512;
-const HEAP_BYTES = 32 * 1024; // less than the workers want at their peak: some mallocs run out
+// 32 KiB for the default 4 workers: less than they want at their peak, so some mallocs run out.
+const HEAP_BYTES = 8 * 1024 * WORKERS;
 const INHERITED = 8; // allocations made on the main thread and freed by each worker
 
 interface WorkerReport {
@@ -118,6 +119,8 @@ describe('SharedHeap across threads', () => {
         expect(report.mallocs).toBeGreaterThan(OPS / 4);
         expect(report.snapshots).toBeGreaterThan(0);
       }
+      // The heap filled up under contention: the out-of-memory path ran too.
+      expect(results.reduce((sum, r) => sum + r.outOfMemory, 0)).toBeGreaterThan(0);
       expect(heap.stats()).toEqual(initial);
       expect(heap.stats()).toMatchObject({ allocations: 0, freeRanges: 1, bytesUsed: 0 });
       expect(owners.every((owner) => owner === 0)).toBe(true);

@@ -43,6 +43,7 @@ describe('LMSQueue fixList', () => {
     queue.tryEnqueue(2);
     expect([queue.tryDequeue(), queue.tryDequeue()]).toEqual([1, 2]);
     const stale = pending.splice(0);
+    expect(stale).toHaveLength(2);
     policy = 'now';
     queue.tryEnqueue(3);
     queue.tryEnqueue(4);

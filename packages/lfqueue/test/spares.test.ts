@@ -36,7 +36,8 @@ describe.each([
     const alone = Queue.create({ capacity: 64 });
     cycle(alone, alone, 64);
     cycle(alone, alone, 64);
-    expect(alone.tryEnqueue(0)).toBe(true);
+    for (let i = 0; i < 64; i++) expect(alone.tryEnqueue(i)).toBe(true);
+    expect(alone.tryEnqueue(64)).toBe(false);
   });
 
   it('can be turned off, or sized, per handle', () => {

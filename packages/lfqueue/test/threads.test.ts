@@ -1,8 +1,6 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { LMSQueue, MSQueue, type QueueCounters, type SharedQueue } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import type { QueueCounters, SharedQueue } from '../src/index.js';
+import { kinds, useWorkers } from './support/workers.js';
 
 /*
  * Producers and consumers on separate threads (workers/stress-worker.mjs), and threads that recycle
@@ -29,41 +27,9 @@ function stressItems(): number {
   return items;
 }
 
-const kinds = [
-  ['LMSQueue', LMSQueue],
-  ['MSQueue', MSQueue],
-] as const;
-
-const dist = new URL('../dist/index.js', import.meta.url);
-const running: Worker[] = [];
-
-beforeAll(() => {
-  if (!existsSync(dist)) {
-    throw new Error(`${fileURLToPath(dist)} is missing: build the package (npx tsup in packages/lfqueue)`);
-  }
-});
-
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((worker) => worker.terminate()));
-});
-
-/** Starts a worker and resolves with its one report, once it has exited cleanly. */
-function start<T>(file: string, workerData: Record<string, unknown>): Promise<T> {
-  const worker = new Worker(new URL(file, import.meta.url), { workerData });
-  running.push(worker);
-  return new Promise<T>((resolve, reject) => {
-    let report: T | undefined;
-    worker.once('message', (message: T) => {
-      report = message;
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => {
-      if (report !== undefined && code === 0) resolve(report);
-      else
-        reject(new Error(`${file} exited with code ${code} and ${report === undefined ? 'no' : 'a'} report`));
-    });
-  });
-}
+const stressWorker = new URL('./workers/stress-worker.mjs', import.meta.url);
+const recycleWorker = new URL('./workers/recycle-worker.mjs', import.meta.url);
+const start = useWorkers();
 
 interface ProducerReport {
   role: 'producer';
@@ -184,10 +150,10 @@ describe.each(kinds)('%s across threads', (kind, Queue) => {
         const control = new SharedArrayBuffer(16);
         const common = { kind, buffer: queue.buffer, control, producers, perProducer, total };
         const producing = Array.from({ length: producers }, (_, id) =>
-          start<ProducerReport>('./workers/stress-worker.mjs', { ...common, role: 'producer', id }),
+          start<ProducerReport>(stressWorker, { ...common, role: 'producer', id }),
         );
         const consuming = consumers.map((mode, id) =>
-          start<ConsumerReport>('./workers/stress-worker.mjs', { ...common, role: 'consumer', id, mode }),
+          start<ConsumerReport>(stressWorker, { ...common, role: 'consumer', id, mode }),
         );
         const producerReports = await Promise.all(producing);
         const consumerReports = await Promise.all(consuming);
@@ -227,7 +193,7 @@ describe.each(kinds)('%s across threads', (kind, Queue) => {
       const control = new SharedArrayBuffer(4);
       const reports = await Promise.all(
         Array.from({ length: threads }, (_, id) =>
-          start<RecyclerReport>('./workers/recycle-worker.mjs', {
+          start<RecyclerReport>(recycleWorker, {
             kind,
             buffer: queue.buffer,
             control,

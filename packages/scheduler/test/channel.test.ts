@@ -21,3 +21,20 @@ it('holds messages back while an inbox is full, and delivers them all in the ord
   );
   expect(heap.stats().allocations).toBe(0); // every message's bytes were freed
 });
+
+it('retries held-back messages by itself, without the sender flushing', async () => {
+  const heap = SharedHeap.create({ bytes: 64 * 1024 });
+  const inboxes = [LMSQueue.create({ capacity: 2 }).buffer];
+  const sender = new Channel(heap.buffer, inboxes);
+  const receiver = new Channel(heap.buffer, inboxes);
+  for (let i = 0; i < 5; i++) sender.send(0, i);
+  expect(sender.pending).toBe(3);
+  const received: unknown[] = [];
+  // Only the receiver acts from here on.
+  for (let round = 0; round < 200 && received.length < 5; round++) {
+    receiver.drain(0, (message) => received.push(message));
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  expect(received).toEqual([0, 1, 2, 3, 4]);
+  sender.close();
+});

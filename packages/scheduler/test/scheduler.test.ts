@@ -89,12 +89,12 @@ describe('Scheduler', () => {
         yield;
       }
     });
-    const before = scheduler.stats().slices;
     await new Promise((resolve) => setTimeout(resolve, 5));
     stop = true;
     await spinner;
-    // The timer fired while the task was still runnable: the scheduler had yielded.
-    expect(slices).toBeGreaterThan(before);
+    // The timer fired while the task, which ends only on `stop`, was still runnable, and after it had
+    // run: the saturated scheduler had yielded.
+    expect(slices).toBeGreaterThan(0);
     expect(scheduler.stats().busy).toBeGreaterThan(0);
   });
 
