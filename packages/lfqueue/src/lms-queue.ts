@@ -1,6 +1,6 @@
 import { hooks } from './hooks.js';
 import { attachBuffer, createBuffer, HEAD, Kind, nextSlot, prevSlot, TAIL, valueSlot } from './layout.js';
-import { advance, INDEX_MASK, indexOf, NULL_INDEX, pointer, sameTag, TAG_ONE } from './pointer.js';
+import { INDEX_MASK, indexOf, NULL_INDEX, pointer, sameTag, TAG_MASK, TAG_ONE } from './pointer.js';
 import { type HandleOptions, type QueueOptions, SharedQueue } from './shared-queue.js';
 
 /**
@@ -66,13 +66,14 @@ export class LMSQueue extends SharedQueue {
       const tail = Atomics.load(words, TAIL);
       // next = <tail.ptr, tail.tag + 1>: the tag a dequeuer walking from the new tail expects.
       Atomics.store(words, nextSlot(node), tail + TAG_ONE);
-      const swung = advance(tail, nodeIndex);
-      if (Atomics.compareExchange(words, TAIL, tail, swung) === tail) {
-        // The optimistic step: a plain store of the old tail's prev, <node, tail.tag>. If it comes
-        // late, or lands on a node that has since been dequeued and reused, its tag no longer
-        // matches and it is ignored.
-        const slot = prevSlot(indexOf(tail));
-        const link = swung - TAG_ONE;
+      // link = <node, tail.tag>, the old tail's prev to be, and where it goes, both worked out before
+      // the CAS: the shorter the gap between the CAS and the prev store, the rarer a dequeue finds
+      // the link missing.
+      const link = (tail & TAG_MASK) + nodeIndex;
+      const slot = prevSlot(indexOf(tail));
+      if (Atomics.compareExchange(words, TAIL, tail, link + TAG_ONE) === tail) {
+        // The optimistic step: a plain store of prev. If it comes late, or lands on a node that has
+        // since been dequeued and reused, its tag no longer matches and it is ignored.
         if (hooks?.deferPrevStore === undefined) Atomics.store(words, slot, link);
         else hooks.deferPrevStore(() => Atomics.store(words, slot, link));
         tally.operations++;
