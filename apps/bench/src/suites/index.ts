@@ -7,4 +7,5 @@ import type { Suite } from '../suite.js';
 export const suites: Record<string, () => Promise<Suite>> = {
   arena: () => import('./arena.js').then((m) => m.default),
   lfqueue: () => import('./lfqueue.js').then((m) => m.default),
+  scheduler: () => import('./scheduler.js').then((m) => m.default),
 };
