@@ -6,7 +6,7 @@
  */
 export { SchedulerDownError } from './errors.js';
 export { type GroupOptions, type PlacementOptions, SchedulerGroup, startSchedulers } from './group.js';
-export { Checkpoint, checkpoint, sleep, wait } from './instructions.js';
+export { Checkpoint, checkpoint, Sleep, sleep, Wait, wait } from './instructions.js';
 export type { CoreStats } from './load-table.js';
 export type { PortableTask } from './portable.js';
 export { Scheduler, type SchedulerOptions, type SchedulerStats } from './scheduler.js';
