@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { type ResourceLimits, Worker } from 'node:worker_threads';
 import { SharedHeap } from '@beamish/arena';
 import { LMSQueue } from '@beamish/lfqueue';
 import { Channel } from './channel.js';
@@ -24,6 +24,12 @@ export interface GroupOptions extends SchedulerOptions {
   inboxCapacity?: number;
   /** Bytes of the shared heap that carries messages between schedulers. @defaultValue 16 MiB */
   heapBytes?: number;
+  /**
+   * Memory limits of each worker thread's JavaScript heap, as `worker_threads` takes them. A worker
+   * that exceeds them dies like any crashed worker: its tasks end with `scheduler_down` and a
+   * replacement starts. @defaultValue Node's defaults
+   */
+  resourceLimits?: ResourceLimits;
 }
 
 /** Where a portable task may run. */
@@ -86,6 +92,10 @@ export class SchedulerGroup {
       throw new RangeError(
         `options.rebalanceMs must be a number of milliseconds, 0 or more, got ${String(rebalanceMs)}`,
       );
+    }
+    const limits = options.resourceLimits;
+    if (limits !== undefined && (typeof limits !== 'object' || limits === null)) {
+      throw new TypeError('options.resourceLimits must be an object such as { maxOldGenerationSizeMb: 64 }');
     }
     const inboxCapacity = checkCount('options.inboxCapacity', options.inboxCapacity, 1, 4096);
     this.#heap = SharedHeap.create({
@@ -273,7 +283,10 @@ export class SchedulerGroup {
       maxSlicesPerTurn: this.#options.maxSlicesPerTurn,
       maxTurnMs: this.#options.maxTurnMs,
     };
-    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: data });
+    const worker = new Worker(new URL('./worker.js', import.meta.url), {
+      workerData: data,
+      resourceLimits: this.#options.resourceLimits,
+    });
     this.#workers[index] = worker;
     let failure: unknown;
     worker.on('error', (error) => {

@@ -98,8 +98,28 @@ describe('startSchedulers', () => {
     expect(await group.spawnPortable({ module, name: 'sum', args: [10] }, { affinity: 1 })).toBe(55);
   });
 
+  it.each([
+    ['an uncaught error outside any task', 'throwOutside', { message: 'uncaught in the worker' }],
+    ['exceeding resourceLimits', 'hog', { code: 'ERR_WORKER_OUT_OF_MEMORY' }],
+  ])('reports a worker killed by %s as scheduler_down, and replaces it', async (_, name, cause) => {
+    group = startSchedulers({
+      count: 2,
+      rebalanceMs: 0,
+      resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 },
+    });
+    const victim = group.spawnPortable({ module, name: 'forever' }, { affinity: 1 });
+    const killer = group.spawnPortable({ module, name }, { affinity: 1 });
+    for (const end of await Promise.allSettled([victim, killer])) {
+      expect(end.status).toBe('rejected');
+      expect((end as PromiseRejectedResult).reason.reason).toBe('scheduler_down');
+      expect((end as PromiseRejectedResult).reason.cause).toMatchObject(cause);
+    }
+    expect(await group.spawnPortable({ module, name: 'sum', args: [10] }, { affinity: 1 })).toBe(55);
+  });
+
   it('rejects bad options and tasks with errors that name the argument', () => {
     expect(() => startSchedulers({ count: 0 })).toThrow(/options\.count must be an integer of at least 1/);
+    expect(() => startSchedulers({ resourceLimits: 64 as never })).toThrow(/options\.resourceLimits/);
     group = startSchedulers({ count: 2, rebalanceMs: 0 });
     expect(() => group?.spawnPortable({ module, name: 'sum' }, { affinity: 2 })).toThrow(
       /options\.affinity must be a scheduler index from 0 to 1/,

@@ -26,6 +26,23 @@ export function* crash() {
   process.exit(3);
 }
 
+/** Dies of an uncaught error thrown outside any task, in a timer callback. */
+export function* throwOutside() {
+  setTimeout(() => {
+    throw new Error('uncaught in the worker');
+  });
+  for (;;) yield;
+}
+
+/** Keeps every array it makes until the worker's heap limit kills the thread. */
+export function* hog() {
+  const kept = [];
+  for (;;) {
+    kept.push(new Array(1 << 16).fill(kept.length));
+    yield;
+  }
+}
+
 export function* forever() {
   for (;;) yield;
 }
