@@ -3,6 +3,7 @@ import { type ResourceLimits, Worker } from 'node:worker_threads';
 import { SharedHeap } from '@beamish/arena';
 import { LMSQueue } from '@beamish/lfqueue';
 import { Channel } from './channel.js';
+import { copy } from './codec/copy.js';
 import { SchedulerDownError } from './errors.js';
 import { type Outcome, PortableHost } from './host.js';
 import { type CoreStats, LoadTable } from './load-table.js';
@@ -150,7 +151,7 @@ export class SchedulerGroup {
     try {
       // The arguments are copied exactly once, here or on their way to another core, as they
       // would be for any scheduler.
-      this.#send(at, at === 0 ? structuredClone(request) : request);
+      this.#send(at, at === 0 ? copy(request) : request);
     } catch (error) {
       throw new TypeError(`task.args cannot be copied to another thread: ${(error as Error).message}`);
     }

@@ -4,6 +4,8 @@
  *
  * @packageDocumentation
  */
+export { Channel } from './channel.js';
+export { CodecError, copy, Decoder, defineExtension, Encoder, type Extension } from './codec/index.js';
 export { SchedulerDownError } from './errors.js';
 export { type GroupOptions, type PlacementOptions, SchedulerGroup, startSchedulers } from './group.js';
 export { Checkpoint, checkpoint, Sleep, sleep, Wait, wait } from './instructions.js';

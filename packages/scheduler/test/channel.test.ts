@@ -27,7 +27,10 @@ it('retries held-back messages by itself, without the sender flushing', async ()
   const inboxes = [LMSQueue.create({ capacity: 2 }).buffer];
   const sender = new Channel(heap.buffer, inboxes);
   const receiver = new Channel(heap.buffer, inboxes);
-  for (let i = 0; i < 5; i++) sender.send(0, i);
+  for (let i = 0; i < 5; i++) {
+    sender.send(0, i);
+    sender.flush(); // a batch of its own: two fill the inbox, three wait
+  }
   expect(sender.pending).toBe(3);
   const received: unknown[] = [];
   // Only the receiver acts from here on.
@@ -37,4 +40,49 @@ it('retries held-back messages by itself, without the sender flushing', async ()
   }
   expect(received).toEqual([0, 1, 2, 3, 4]);
   sender.close();
+});
+
+it('sends what one synchronous run sent to a receiver as one batch, at the end of the run', async () => {
+  const heap = SharedHeap.create({ bytes: 64 * 1024 });
+  const inboxes = [LMSQueue.create({ capacity: 4 }).buffer];
+  const sender = new Channel(heap.buffer, inboxes);
+  const receiver = new Channel(heap.buffer, inboxes);
+  for (let i = 0; i < 100; i++) sender.send(0, { seq: i });
+  expect([receiver.depth(0), sender.pending]).toEqual([0, 100]);
+  await Promise.resolve();
+  expect([receiver.depth(0), sender.pending]).toEqual([1, 0]);
+  const received: number[] = [];
+  expect(receiver.drain(0, (message) => received.push((message as { seq: number }).seq))).toBe(100);
+  expect(received).toEqual(Array.from({ length: 100 }, (_, i) => i));
+  expect(heap.stats().allocations).toBe(0);
+});
+
+it('keeps delivering a batch when one delivery throws, and throws the first error after', () => {
+  const heap = SharedHeap.create({ bytes: 64 * 1024 });
+  const inboxes = [LMSQueue.create({ capacity: 4 }).buffer];
+  const channel = new Channel(heap.buffer, inboxes);
+  for (const n of [1, 2, 3, 4]) channel.send(0, n);
+  channel.flush();
+  const received: unknown[] = [];
+  expect(() =>
+    channel.drain(0, (message) => {
+      received.push(message);
+      if (message === 2 || message === 3) throw new Error(`refused ${message}`);
+    }),
+  ).toThrow('refused 2');
+  expect(received).toEqual([1, 2, 3, 4]);
+  expect(heap.stats().allocations).toBe(0);
+});
+
+it('refuses a message it cannot copy at send, naming where, and sends the rest of the batch', () => {
+  const heap = SharedHeap.create({ bytes: 64 * 1024 });
+  const inboxes = [LMSQueue.create({ capacity: 4 }).buffer];
+  const channel = new Channel(heap.buffer, inboxes);
+  channel.send(0, 'before');
+  expect(() => channel.send(0, { reply: () => 0 })).toThrow('message.reply cannot be copied: it is a function');
+  channel.send(0, 'after');
+  channel.flush();
+  const received: unknown[] = [];
+  channel.drain(0, (message) => received.push(message));
+  expect(received).toEqual(['before', 'after']);
 });

@@ -1,5 +1,10 @@
-import { Scheduler, type SchedulerGroup, startSchedulers } from '@beamish/scheduler';
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
+import { SharedHeap } from '@beamish/arena';
+import { LMSQueue } from '@beamish/lfqueue';
+import { Channel, Scheduler, type SchedulerGroup, startSchedulers } from '@beamish/scheduler';
 import type { BenchCase, Suite } from '../suite.js';
+import type { ChannelMessage, ReceiverData, ReceiverReport } from '../threads/channel-messages.js';
 
 const TASKS = 100;
 
@@ -27,7 +32,168 @@ function slicesCase(slicesPerTask: number): BenchCase {
   };
 }
 
+/** Spawn-to-finish of tiny tasks on this thread: spawn, one slice, return, awaited by the spawner. */
+function localSpawnCase(): BenchCase {
+  const scheduler = new Scheduler();
+  const SPAWNS = 1000;
+  function* tiny(n: number) {
+    yield;
+    return n + 1;
+  }
+  async function tinyAsync(n: number) {
+    await null;
+    return n + 1;
+  }
+  return {
+    name: `spawn-to-finish of ${SPAWNS} tiny local tasks`,
+    unit: 'ops/s',
+    baselineName: `${SPAWNS} async functions, one await each`,
+    opsPerCall: SPAWNS,
+    ours: () => Promise.all(Array.from({ length: SPAWNS }, (_, i) => scheduler.spawn(() => tiny(i)))),
+    baseline: () => Promise.all(Array.from({ length: SPAWNS }, (_, i) => tinyAsync(i))),
+  };
+}
+
+/** Everything a case started that `dispose` must stop. */
 let groups: SchedulerGroup[] = [];
+let workers: Worker[] = [];
+
+function startWorker(name: string, workerData?: unknown): Worker {
+  const worker = new Worker(new URL(`../workers/${name}.js`, import.meta.url), { workerData });
+  workers.push(worker);
+  return worker;
+}
+
+/**
+ * Spawn-to-finish of tiny portable tasks on the other core: the group sends each task through the
+ * cross-core channel and the result comes back the same way. The baseline is a worker pool of one
+ * thread running the same task per job, jobs and results carried by `postMessage`.
+ */
+function portableSpawnCase(): BenchCase {
+  const SPAWNS = 1000;
+  const module = new URL('../workers/scheduler-tasks.js', import.meta.url).href;
+  const group = startSchedulers({ count: 2, rebalanceMs: 0 });
+  groups.push(group);
+  const pool = startWorker('job-runner');
+  const waiting = new Map<number, (value: number) => void>();
+  pool.on('message', ({ id, value }: { id: number; value: number }) => {
+    waiting.get(id)?.(value);
+    waiting.delete(id);
+  });
+  let nextId = 0;
+  const job = (n: number) =>
+    new Promise<number>((resolve) => {
+      const id = nextId++;
+      waiting.set(id, resolve);
+      pool.postMessage({ id, n });
+    });
+  return {
+    name: `spawn-to-finish of ${SPAWNS} tiny portable tasks on the other core`,
+    unit: 'ops/s',
+    baselineName: 'a one-thread worker pool over postMessage',
+    opsPerCall: SPAWNS,
+    ours: () =>
+      Promise.all(
+        Array.from({ length: SPAWNS }, (_, i) =>
+          group.spawnPortable({ module, name: 'tiny', args: [i] }, { affinity: 1 }),
+        ),
+      ),
+    baseline: () => Promise.all(Array.from({ length: SPAWNS }, (_, i) => job(i))),
+  };
+}
+
+/**
+ * Event-loop latency while the scheduler is saturated: how long a 1 ms `setTimeout` takes to fire
+ * while 100 CPU-bound tasks share this thread, against the same timer on an idle thread. The
+ * scheduler yields to the event loop every `maxTurnMs` (1 ms), so the timer should fire within
+ * 1 ms + 1 ms.
+ */
+function latencyCase(): BenchCase {
+  const scheduler = new Scheduler();
+  let busy: Promise<unknown> | undefined;
+  let running = false;
+  function* spin() {
+    while (running) {
+      let x = 0;
+      for (let i = 0; i < 200; i++) x += i;
+      yield x;
+    }
+  }
+  const delays: number[] = [];
+  const timer = () =>
+    new Promise<void>((resolve) => {
+      const start = performance.now();
+      setTimeout(() => {
+        delays.push(performance.now() - start);
+        resolve();
+      }, 1);
+    });
+  const quiet = async () => {
+    running = false;
+    await busy;
+    busy = undefined;
+  };
+  return {
+    name: 'a 1 ms timer while 100 CPU-bound tasks saturate the thread',
+    unit: 'µs/op',
+    baselineName: 'the same timer on an idle thread',
+    beforeEachOurs: () => {
+      if (busy) return;
+      running = true;
+      busy = Promise.all(Array.from({ length: 100 }, () => scheduler.spawn(spin)));
+    },
+    ours: timer,
+    beforeEachBaseline: quiet,
+    baseline: timer,
+    // The timer's 1 ms plus one turn of at most maxTurnMs (1 ms).
+    target: { maxOurs: 2000 },
+    metrics: () => {
+      const sorted = delays.sort((a, b) => a - b);
+      return { 'slowest timer of either side (µs)': Math.round((sorted.at(-1) ?? 0) * 1000) };
+    },
+  };
+}
+
+/**
+ * One-way throughput of the cross-core channel: 10,000 actor-like messages from this thread to a
+ * worker, which checks their order. The baseline posts the same messages with `postMessage`.
+ */
+async function channelCase(): Promise<BenchCase> {
+  const MESSAGES = 10_000;
+  const heap = SharedHeap.create({ bytes: 16 << 20 }).buffer;
+  const inboxes = [LMSQueue.create({ capacity: 4096 }).buffer, LMSQueue.create({ capacity: 4096 }).buffer];
+  const channel = new Channel(heap, inboxes);
+  const overChannel = startWorker('channel-receiver', {
+    transport: 'Channel',
+    heap,
+    inboxes,
+  } satisfies ReceiverData);
+  const overPort = startWorker('channel-receiver', { transport: 'postMessage' } satisfies ReceiverData);
+  await Promise.all([once(overChannel, 'online'), once(overPort, 'online')]);
+  const stopChannel = () => channel.send(1, { kind: 'stop' } satisfies ChannelMessage);
+  stoppers.push(stopChannel, () => overPort.postMessage({ kind: 'stop' } satisfies ChannelMessage));
+  const run = async (worker: Worker, send: (message: ChannelMessage) => void) => {
+    const report = once(worker, 'message');
+    for (let seq = 0; seq < MESSAGES; seq++) send({ kind: 'item', seq, to: 42, body: ['put', 'key', seq] });
+    send({ kind: 'end' });
+    const [{ received, outOfOrder }] = (await report) as [ReceiverReport];
+    if (received !== MESSAGES || outOfOrder !== 0) {
+      throw new Error(`${received} of ${MESSAGES} messages arrived, ${outOfOrder} out of order`);
+    }
+  };
+  return {
+    name: `${MESSAGES.toLocaleString('en')} messages to another core over the channel`,
+    unit: 'items/s',
+    baselineName: 'the same messages over postMessage',
+    opsPerCall: MESSAGES,
+    ours: () => run(overChannel, (message) => channel.send(1, message)),
+    baseline: () => run(overPort, (message) => overPort.postMessage(message)),
+  };
+}
+
+/** Ask the channel receivers to end their loops, so that their workers exit. */
+let stoppers: Array<() => void> = [];
+
 const GRINDERS = 8;
 
 /**
@@ -37,7 +203,7 @@ const GRINDERS = 8;
 function skewCase(steps: number): BenchCase {
   const module = new URL('../workers/scheduler-tasks.js', import.meta.url).href;
   const [one, two] = [startSchedulers({ count: 1 }), startSchedulers({ count: 2 })] as const;
-  groups = [one, two];
+  groups.push(one, two);
   const run = (group: SchedulerGroup) =>
     Promise.all(
       Array.from({ length: GRINDERS }, () =>
@@ -61,11 +227,22 @@ function skewCase(steps: number): BenchCase {
 const suite: Suite = {
   name: 'scheduler',
   description: 'round-robin slices on one core; rebalancing a skewed load over 2 cores',
-  cases: ({ quick }) => [slicesCase(quick ? 100 : 1000), skewCase(quick ? 100_000 : 1_000_000)],
+  cases: async ({ quick }) => [
+    slicesCase(quick ? 100 : 1000),
+    localSpawnCase(),
+    portableSpawnCase(),
+    latencyCase(),
+    await channelCase(),
+    skewCase(quick ? 100_000 : 1_000_000),
+  ],
   dispose: async () => {
-    const closing = groups;
-    groups = [];
-    await Promise.all(closing.map((group) => group.stop()));
+    for (const stop of stoppers) stop();
+    const [closingGroups, closingWorkers] = [groups, workers];
+    [groups, workers, stoppers] = [[], [], []];
+    await Promise.all([
+      ...closingGroups.map((group) => group.stop()),
+      ...closingWorkers.map((worker) => worker.terminate()),
+    ]);
   },
 };
 

@@ -18,3 +18,9 @@ export function* grind(state: GrindState): Generator<unknown, number, unknown> {
   }
   return state.x;
 }
+
+/** A tiny task: one slice, then its result. */
+export function* tiny(n: number): Generator<unknown, number, unknown> {
+  yield;
+  return n + 1;
+}

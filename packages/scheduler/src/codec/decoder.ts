@@ -1,0 +1,204 @@
+import { extensionForTag } from './extensions.js';
+import { ERROR_CLASSES, TYPED_ARRAYS, Tag } from './tags.js';
+
+/** ASCII strings up to this length are built by a JavaScript loop, and remembered. */
+const SHORT_STRING = 16;
+/** How many short strings are remembered: keys and tags recur in every message. */
+const CACHE_SIZE = 1024;
+
+/**
+ * Decodes what an `Encoder` wrote, straight from the memory it lies in (shared memory included):
+ * nothing is copied but the decoded values themselves.
+ */
+export class Decoder {
+  #buffer: Buffer = Buffer.alloc(0);
+  #view = new DataView(this.#buffer.buffer);
+  #at = 0;
+  /**
+   * Short ASCII strings seen before, by a hash of their bytes. Handing back the same string saves
+   * building it, and V8 finds a property key it has seen faster than a new string.
+   */
+  readonly #strings: Array<string | undefined> = new Array(CACHE_SIZE).fill(undefined);
+
+  /**
+   * Decodes the value in `bytes[start, end)`.
+   *
+   * @throws RangeError when the bytes are not one encoded value.
+   */
+  decode(bytes: Uint8Array, start = 0, end = bytes.length): unknown {
+    this.#read(bytes);
+    this.#at = bytes.byteOffset + start;
+    const value = this.#value();
+    if (this.#at !== bytes.byteOffset + end) {
+      throw new RangeError(`bytes hold ${this.#at - bytes.byteOffset - start} bytes of value, not ${end - start}`);
+    }
+    return value;
+  }
+
+  /**
+   * Decodes the values appended one after the other in `bytes[start, end)`, handing each to `each`
+   * in order (which may use this decoder too).
+   *
+   * @returns how many values there were.
+   * @throws RangeError when the bytes are not a sequence of encoded values.
+   */
+  decodeEach(bytes: Uint8Array, start: number, end: number, each: (value: unknown) => void): number {
+    const last = bytes.byteOffset + end;
+    let at = bytes.byteOffset + start;
+    let count = 0;
+    while (at < last) {
+      this.#read(bytes);
+      this.#at = at;
+      const value = this.#value();
+      at = this.#at;
+      if (at > last) throw new RangeError(`bytes end inside a value, at ${end}`);
+      count++;
+      each(value);
+    }
+    return count;
+  }
+
+  /** Views the whole of `bytes`' memory, once per memory (a channel decodes from one heap). */
+  #read(bytes: Uint8Array): void {
+    if (this.#buffer.buffer === bytes.buffer) return;
+    this.#buffer = Buffer.from(bytes.buffer);
+    this.#view = new DataView(bytes.buffer);
+  }
+
+  #value(): unknown {
+    const tag = this.#buffer[this.#at++] as Tag;
+    switch (tag) {
+      case Tag.Undefined:
+        return undefined;
+      case Tag.Null:
+        return null;
+      case Tag.False:
+        return false;
+      case Tag.True:
+        return true;
+      case Tag.Int: {
+        const value = this.#view.getInt32(this.#at, true);
+        this.#at += 4;
+        return value;
+      }
+      case Tag.Float:
+        return this.#f64();
+      case Tag.Ascii:
+      case Tag.Utf8:
+        return this.#string(tag);
+      case Tag.BigInt: {
+        const text = this.#value() as string;
+        return text.startsWith('-') ? -BigInt(`0x${text.slice(1)}`) : BigInt(`0x${text}`);
+      }
+      case Tag.Array: {
+        const length = this.#u32();
+        const array = new Array(length);
+        for (let i = 0; i < length; i++) array[i] = this.#value();
+        return array;
+      }
+      case Tag.Object: {
+        const count = this.#u32();
+        const object: Record<string, unknown> = {};
+        for (let i = 0; i < count; i++) {
+          const key = this.#value() as string;
+          // An own "__proto__" key stays a key: assigning it would set the prototype.
+          if (key === '__proto__') Object.defineProperty(object, key, { value: this.#value(), enumerable: true, writable: true, configurable: true });
+          else object[key] = this.#value();
+        }
+        return object;
+      }
+      case Tag.Map: {
+        const count = this.#u32();
+        const map = new Map();
+        for (let i = 0; i < count; i++) map.set(this.#value(), this.#value());
+        return map;
+      }
+      case Tag.Set: {
+        const count = this.#u32();
+        const set = new Set();
+        for (let i = 0; i < count; i++) set.add(this.#value());
+        return set;
+      }
+      case Tag.Date:
+        return new Date(this.#f64());
+      case Tag.TypedArray: {
+        const type = TYPED_ARRAYS[this.#buffer[this.#at++] as number];
+        if (type === undefined) throw new RangeError(`bytes hold an unknown typed array kind`);
+        const copy = this.#bytes().buffer;
+        return new (type as new (buffer: ArrayBufferLike) => ArrayBufferView)(copy);
+      }
+      case Tag.ArrayBuffer:
+        return this.#bytes().buffer;
+      case Tag.Error:
+        return this.#error();
+      case Tag.Extension: {
+        const extension = extensionForTag(this.#buffer[this.#at++] as number);
+        if (extension === undefined) {
+          throw new RangeError(`bytes hold extension ${this.#buffer[this.#at - 1]}, not defined in this thread`);
+        }
+        return extension.decode(this.#value());
+      }
+      default:
+        throw new RangeError(`bytes hold an unknown tag ${tag} at ${this.#at - 1}`);
+    }
+  }
+
+  #string(tag: Tag): string {
+    const length = this.#u32();
+    const start = this.#at;
+    this.#at += length;
+    if (tag === Tag.Utf8) return this.#buffer.toString('utf8', start, start + length);
+    if (length > SHORT_STRING) return this.#buffer.toString('latin1', start, start + length);
+    const buffer = this.#buffer;
+    const end = start + length;
+    let hash = length;
+    for (let i = start; i < end; i++) hash = (Math.imul(hash, 31) + (buffer[i] as number)) | 0;
+    const slot = hash & (CACHE_SIZE - 1);
+    const cached = this.#strings[slot];
+    if (cached !== undefined && cached.length === length) {
+      let i = 0;
+      while (i < length && cached.charCodeAt(i) === buffer[start + i]) i++;
+      if (i === length) return cached;
+    }
+    let text = '';
+    for (let i = start; i < end; i++) text += String.fromCharCode(buffer[i] as number);
+    this.#strings[slot] = text;
+    return text;
+  }
+
+  #error(): Error {
+    const name = this.#value() as string;
+    const message = this.#value() as string;
+    const stack = this.#value() as string | undefined;
+    const cause = this.#value();
+    const properties = this.#value() as Record<string, unknown>;
+    const Class = ERROR_CLASSES[name] ?? Error;
+    const error = cause === undefined ? new Class(message) : new Class(message, { cause });
+    if (!(name in ERROR_CLASSES)) error.name = name;
+    if (stack === undefined) delete error.stack;
+    else error.stack = stack;
+    Object.assign(error, properties);
+    return error;
+  }
+
+  /** A copy of the next length-prefixed bytes, in memory of its own. */
+  #bytes(): Uint8Array {
+    const length = this.#u32();
+    const copy = new Uint8Array(length);
+    copy.set(this.#buffer.subarray(this.#at, this.#at + length));
+    this.#at += length;
+    return copy;
+  }
+
+  #u32(): number {
+    const value = this.#view.getUint32(this.#at, true);
+    this.#at += 4;
+    return value;
+  }
+
+  #f64(): number {
+    const value = this.#view.getFloat64(this.#at, true);
+    this.#at += 8;
+    return value;
+  }
+}

@@ -1,0 +1,272 @@
+import { CodecError } from './errors.js';
+import { extensionForType } from './extensions.js';
+import { ERROR_CLASSES, TYPED_ARRAYS, Tag } from './tags.js';
+
+/** Deeper than this is taken for a cycle (which the codec does not carry). */
+const MAX_DEPTH = 256;
+/** Strings up to this length are written by a JavaScript loop; a call into Node costs more. */
+const SHORT_STRING = 32;
+
+type TypedView = (typeof TYPED_ARRAYS)[number]['prototype'];
+
+/**
+ * Encodes values into a scratch buffer that it reuses (and grows), so encoding allocates nothing but
+ * when the buffer must grow. Values can be encoded one at a time (`encode`) or appended one after the
+ * other into a batch (`append`, `bytes`, `clear`) that a `Decoder` reads back with `decodeEach`.
+ *
+ * @example
+ * ```ts
+ * const encoder = new Encoder();
+ * const bytes = encoder.encode({ to: 42, body: ['put', 'key', 1] }); // valid until the next call
+ * new Decoder().decode(bytes); // { to: 42, body: ['put', 'key', 1] }
+ * ```
+ */
+export class Encoder {
+  #buffer = Buffer.allocUnsafeSlow(4096);
+  #view = new DataView(this.#buffer.buffer);
+  #at = 0;
+
+  /**
+   * Encodes `value` alone; the bytes are valid until the encoder is used again.
+   *
+   * @param root - what to call the value in an error message.
+   * @throws CodecError naming where in `value` something cannot be copied.
+   */
+  encode(value: unknown, root = 'message'): Uint8Array {
+    this.#at = 0;
+    this.append(value, root);
+    return this.bytes();
+  }
+
+  /**
+   * Encodes `value` after those appended before. On an error nothing of `value` is kept.
+   *
+   * @throws CodecError naming where in `value` something cannot be copied.
+   */
+  append(value: unknown, root = 'message'): void {
+    const start = this.#at;
+    try {
+      this.#value(value, 0);
+    } catch (error) {
+      this.#at = start;
+      if (CodecError.isInstance(error)) throw error.located(root);
+      throw error;
+    }
+  }
+
+  /** How many bytes are encoded. */
+  get length(): number {
+    return this.#at;
+  }
+
+  /** The encoded bytes, valid until the encoder is used again. */
+  bytes(): Uint8Array {
+    // A plain Uint8Array, not a Buffer: a Buffer's slice() would not copy.
+    return new Uint8Array(this.#buffer.buffer, 0, this.#at);
+  }
+
+  /** Forgets what was appended. */
+  clear(): void {
+    this.#at = 0;
+  }
+
+  #value(value: unknown, depth: number): void {
+    switch (typeof value) {
+      case 'number':
+        return this.#number(value);
+      case 'string':
+        return this.#string(value);
+      case 'boolean':
+        return this.#tag(value ? Tag.True : Tag.False);
+      case 'undefined':
+        return this.#tag(Tag.Undefined);
+      case 'bigint':
+        this.#tag(Tag.BigInt);
+        return this.#string(value.toString(16));
+      case 'object':
+        if (value === null) return this.#tag(Tag.Null);
+        if (depth >= MAX_DEPTH) {
+          throw new CodecError(`nested more than ${MAX_DEPTH} deep (a cycle?)`);
+        }
+        return this.#object(value, depth + 1);
+      case 'function':
+        throw new CodecError(`a function${value.name ? ` (${value.name})` : ''}`);
+      default:
+        throw new CodecError(`a ${typeof value}`);
+    }
+  }
+
+  #object(value: object, depth: number): void {
+    if (Array.isArray(value)) {
+      this.#tag(Tag.Array);
+      this.#u32(value.length);
+      for (let i = 0; i < value.length; i++) this.#child(value[i], depth, i);
+      return;
+    }
+    const proto = Object.getPrototypeOf(value);
+    if (proto === Object.prototype || proto === null) {
+      this.#tag(Tag.Object);
+      const countAt = this.#reserve(4);
+      let count = 0;
+      for (const key in value) {
+        this.#string(key);
+        this.#child((value as Record<string, unknown>)[key], depth, key);
+        count++;
+      }
+      this.#view.setUint32(countAt, count, true);
+      return;
+    }
+    const extension = extensionForType(value.constructor);
+    if (extension !== undefined) {
+      this.#tag(Tag.Extension);
+      this.#byte(extension.tag);
+      return this.#value(extension.encode(value), depth);
+    }
+    if (value instanceof Map) return this.#map(value, depth);
+    if (value instanceof Set) {
+      this.#tag(Tag.Set);
+      this.#u32(value.size);
+      let i = 0;
+      for (const item of value) this.#child(item, depth, i++);
+      return;
+    }
+    if (value instanceof Date) {
+      this.#tag(Tag.Date);
+      return this.#f64(value.getTime());
+    }
+    if (ArrayBuffer.isView(value)) return this.#typedArray(value as TypedView);
+    if (value instanceof ArrayBuffer) {
+      this.#tag(Tag.ArrayBuffer);
+      return this.#bytes(new Uint8Array(value));
+    }
+    if (value instanceof Error) return this.#error(value, depth);
+    throw new CodecError(
+      `an instance of ${value.constructor?.name ?? 'a class'} (define an extension to send it)`,
+    );
+  }
+
+  #map(map: Map<unknown, unknown>, depth: number): void {
+    this.#tag(Tag.Map);
+    this.#u32(map.size);
+    for (const [key, item] of map) {
+      this.#child(key, depth, '<key>');
+      this.#child(item, depth, typeof key === 'string' || typeof key === 'number' ? key : '<value>');
+    }
+  }
+
+  #typedArray(view: TypedView): void {
+    const kind = TYPED_ARRAYS.indexOf(view.constructor as (typeof TYPED_ARRAYS)[number]);
+    // A Buffer is a Uint8Array to whoever receives it.
+    const index = kind >= 0 ? kind : view instanceof Uint8Array ? 1 : -1;
+    if (index < 0) throw new CodecError(`a ${view.constructor.name}`);
+    this.#tag(Tag.TypedArray);
+    this.#byte(index);
+    this.#bytes(new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
+  }
+
+  #error(error: Error, depth: number): void {
+    this.#tag(Tag.Error);
+    const name = Object.hasOwn(ERROR_CLASSES, error.name) ? error.name : String(error.name);
+    this.#string(name);
+    this.#string(String(error.message));
+    this.#child(typeof error.stack === 'string' ? error.stack : undefined, depth, 'stack');
+    this.#child(error.cause, depth, 'cause');
+    const extra: Record<string, unknown> = {};
+    for (const key of Object.keys(error)) {
+      if (key !== 'message' && key !== 'stack' && key !== 'cause') extra[key] = (error as never)[key];
+    }
+    this.#child(extra, depth, '<properties>');
+  }
+
+  /** Encodes a part of a container, adding its key to the path of any error. */
+  #child(value: unknown, depth: number, key: string | number): void {
+    try {
+      this.#value(value, depth);
+    } catch (error) {
+      if (CodecError.isInstance(error)) error.path.unshift(key);
+      throw error;
+    }
+  }
+
+  #number(value: number): void {
+    if ((value | 0) === value && !Object.is(value, -0)) {
+      this.#ensure(5);
+      this.#buffer[this.#at] = Tag.Int;
+      this.#view.setInt32(this.#at + 1, value, true);
+      this.#at += 5;
+    } else {
+      this.#tag(Tag.Float);
+      this.#f64(value);
+    }
+  }
+
+  #string(value: string): void {
+    const length = value.length;
+    if (length <= SHORT_STRING) {
+      this.#ensure(5 + length);
+      const buffer = this.#buffer;
+      const start = this.#at + 5;
+      let i = 0;
+      for (; i < length; i++) {
+        const code = value.charCodeAt(i);
+        if (code >= 0x80) break;
+        buffer[start + i] = code;
+      }
+      if (i === length) {
+        buffer[this.#at] = Tag.Ascii;
+        this.#view.setUint32(this.#at + 1, length, true);
+        this.#at = start + length;
+        return;
+      }
+    }
+    // Three bytes of UTF-8 at most per UTF-16 unit.
+    this.#ensure(5 + 3 * length);
+    this.#buffer[this.#at] = Tag.Utf8;
+    const written = this.#buffer.write(value, this.#at + 5, 'utf8');
+    this.#view.setUint32(this.#at + 1, written, true);
+    this.#at += 5 + written;
+  }
+
+  #bytes(bytes: Uint8Array): void {
+    this.#u32(bytes.length);
+    this.#ensure(bytes.length);
+    this.#buffer.set(bytes, this.#at);
+    this.#at += bytes.length;
+  }
+
+  #tag(tag: Tag): void {
+    this.#byte(tag);
+  }
+
+  #byte(value: number): void {
+    this.#ensure(1);
+    this.#buffer[this.#at++] = value;
+  }
+
+  // Reserve first: the buffer (and so the view) may be replaced by growing.
+  #u32(value: number): void {
+    const at = this.#reserve(4);
+    this.#view.setUint32(at, value, true);
+  }
+
+  #f64(value: number): void {
+    const at = this.#reserve(8);
+    this.#view.setFloat64(at, value, true);
+  }
+
+  /** Makes room for `bytes` more and returns where they start. */
+  #reserve(bytes: number): number {
+    this.#ensure(bytes);
+    const at = this.#at;
+    this.#at += bytes;
+    return at;
+  }
+
+  #ensure(bytes: number): void {
+    if (this.#at + bytes <= this.#buffer.length) return;
+    const grown = Buffer.allocUnsafeSlow(Math.max(2 * this.#buffer.length, this.#at + bytes));
+    this.#buffer.copy(grown, 0, 0, this.#at);
+    this.#buffer = grown;
+    this.#view = new DataView(grown.buffer);
+  }
+}

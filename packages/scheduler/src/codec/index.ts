@@ -1,0 +1,5 @@
+export { copy } from './copy.js';
+export { Decoder } from './decoder.js';
+export { Encoder } from './encoder.js';
+export { CodecError } from './errors.js';
+export { defineExtension, type Extension } from './extensions.js';

@@ -1,0 +1,138 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CodecError, Decoder, defineExtension, Encoder } from '../src/index.js';
+
+const encoder = new Encoder();
+const decoder = new Decoder();
+const roundTrip = (value: unknown) => decoder.decode(encoder.encode(value));
+
+class Point {
+  constructor(
+    readonly x: number,
+    readonly y: number,
+  ) {}
+}
+defineExtension({ tag: 7, type: Point, encode: (p): [number, number] => [p.x, p.y], decode: ([x, y]) => new Point(x, y) });
+
+/** Every kind of value the codec carries, nested. */
+const leaf = fc.oneof(
+  fc.constantFrom(undefined, null, true, false, 0, -0, Number.NaN, Number.POSITIVE_INFINITY),
+  fc.integer(),
+  fc.double(),
+  fc.string(),
+  fc.string({ unit: 'grapheme', maxLength: 80 }),
+  fc.string({ minLength: 30, maxLength: 200 }),
+  fc.bigInt(),
+  fc.date({ noInvalidDate: true }),
+  fc.float64Array({ maxLength: 8 }),
+  fc.int32Array({ maxLength: 8 }),
+  fc.uint8Array({ maxLength: 16 }).map((bytes) => bytes.buffer),
+  fc.tuple(fc.integer(), fc.integer()).map(([x, y]) => new Point(x, y)),
+);
+const { value } = fc.letrec((tie) => ({
+  value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, tie('array'), tie('object'), tie('map'), tie('set')),
+  array: fc.array(tie('value'), { maxLength: 5 }),
+  object: fc.dictionary(fc.string(), tie('value'), { maxKeys: 5, noNullPrototype: true }),
+  map: fc.array(fc.tuple(fc.oneof(fc.string(), fc.integer()), tie('value')), { maxLength: 4 }).map((e) => new Map(e)),
+  set: fc.array(fc.oneof(fc.string(), fc.integer()), { maxLength: 4 }).map((e) => new Set(e)),
+}));
+
+describe('the message codec', () => {
+  it('round-trips every kind of value it carries, however nested (property)', () => {
+    fc.assert(
+      fc.property(value, (v) => {
+        expect(roundTrip(v)).toStrictEqual(v);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('grows its buffer at any point of a value (every kind of field crossing the old end)', () => {
+    for (let n = 1; n < 1500; n += 7) {
+      const value = Array.from({ length: n }, (_, i) => [i * 0.5, { k: i }, new Date(i), 'é'.repeat(i % 5)]);
+      expect(new Decoder().decode(new Encoder().encode(value))).toEqual(value);
+    }
+  });
+
+  it('keeps -0, NaN, long and non-ASCII strings, bigint signs and extension classes', () => {
+    expect(Object.is(roundTrip(-0), -0)).toBe(true);
+    expect(roundTrip(Number.NaN)).toBeNaN();
+    expect(roundTrip('ünïcødé ✓ 𝄞')).toBe('ünïcødé ✓ 𝄞');
+    expect(roundTrip('x'.repeat(100_000))).toBe('x'.repeat(100_000));
+    expect(roundTrip(-(2n ** 100n))).toBe(-(2n ** 100n));
+    const point = roundTrip(new Point(1, 2));
+    expect(point).toBeInstanceOf(Point);
+    expect(point).toEqual(new Point(1, 2));
+  });
+
+  it('rebuilds errors with their class, message, stack, cause and own properties', () => {
+    const cause = new TypeError('inner');
+    const error = Object.assign(new RangeError('outer', { cause }), { reason: 'scheduler_down', code: 7 });
+    const copy = roundTrip(error) as RangeError & { reason: string; code: number };
+    expect(copy).toBeInstanceOf(RangeError);
+    expect(copy.message).toBe('outer');
+    expect(copy.stack).toBe(error.stack);
+    expect(copy.cause).toBeInstanceOf(TypeError);
+    expect((copy.cause as Error).message).toBe('inner');
+    expect([copy.reason, copy.code]).toEqual(['scheduler_down', 7]);
+    class Custom extends Error {
+      override name = 'Custom';
+    }
+    const custom = roundTrip(new Custom('mine')) as Error;
+    expect([custom.name, custom.message, custom instanceof Error]).toEqual(['Custom', 'mine', true]);
+  });
+
+  it('keeps a "__proto__" key a key, without touching the prototype', () => {
+    const hostile = JSON.parse('{"__proto__": {"polluted": true}}');
+    const copy = roundTrip(hostile) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(Object.keys(copy)).toEqual(['__proto__']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('decodes straight from shared memory, at an offset', () => {
+    const bytes = encoder.encode({ hello: ['world', 1.5, 'ascii and a longer tail of text'] });
+    const shared = new Uint8Array(new SharedArrayBuffer(bytes.length + 16));
+    shared.set(bytes, 16);
+    expect(decoder.decode(shared, 16, 16 + bytes.length)).toEqual({
+      hello: ['world', 1.5, 'ascii and a longer tail of text'],
+    });
+  });
+
+  it('names where in the message a value cannot be copied', () => {
+    const send = (v: unknown) => () => encoder.encode(v);
+    expect(send({ body: [1, 2, function handler() {}] })).toThrow(
+      'message.body[2] cannot be copied: it is a function (handler)',
+    );
+    expect(send({ 'a key': { deep: Symbol('s') } })).toThrow('message["a key"].deep cannot be copied: it is a symbol');
+    expect(send(new Map([['k', new (class Widget {})()]]))).toThrow(
+      /message\.k cannot be copied: it is an instance of Widget \(define an extension to send it\)/,
+    );
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    expect(send(cycle)).toThrow(/nested more than 256 deep/);
+    try {
+      encoder.encode([{ x: () => 0 }], 'args');
+    } catch (error) {
+      expect(CodecError.isInstance(error)).toBe(true);
+      expect((error as CodecError).path).toEqual([0, 'x']);
+      expect((error as CodecError).message).toBe('args[0].x cannot be copied: it is a function (x)');
+    }
+    expect.assertions(7);
+  });
+
+  it('rejects bytes that are not a value, and extensions that clash', () => {
+    expect(() => decoder.decode(new Uint8Array([99]))).toThrow(/unknown tag 99/);
+    expect(() => decoder.decode(new Uint8Array([4, 0, 0, 0, 0, 0]))).toThrow(/not 6/);
+    expect(() => defineExtension({ tag: 7, type: class Other {}, encode: () => 0, decode: () => ({}) })).toThrow(
+      /extension\.tag 7 is taken by Point/,
+    );
+    expect(() => defineExtension({ tag: 256, type: Point, encode: () => 0, decode: () => new Point(0, 0) })).toThrow(
+      /extension\.tag must be an integer from 0 to 255/,
+    );
+    // The same definition again is fine: every thread's modules define theirs on import.
+    expect(() =>
+      defineExtension({ tag: 7, type: Point, encode: (p): [number, number] => [p.x, p.y], decode: ([x, y]) => new Point(x, y) }),
+    ).not.toThrow();
+  });
+});
