@@ -149,7 +149,12 @@ export class Channel {
     for (let handle = inbox.tryDequeue(); handle !== undefined; handle = inbox.tryDequeue()) {
       const start = handle + 8;
       try {
-        count += this.#decoder.decodeEach(this.#bytes, start, start + (this.#ints[handle >> 2] as number), each);
+        count += this.#decoder.decodeEach(
+          this.#bytes,
+          start,
+          start + (this.#ints[handle >> 2] as number),
+          each,
+        );
       } finally {
         this.#heap.free(handle);
       }

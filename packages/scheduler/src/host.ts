@@ -1,8 +1,9 @@
-import { type PortableRequest, startPortable } from './portable.js';
+import { moduleExports, type PortableRequest, startPortable } from './portable.js';
 import type { Scheduler } from './scheduler.js';
-import type { Task } from './task.js';
+import type { Task, Outcome as TaskOutcome } from './task.js';
 
-export type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+/** How a portable task ended, as reported to the group. */
+export type Outcome = TaskOutcome<unknown>;
 
 /**
  * Runs portable tasks on one scheduler and reports how each ended; hands back, when asked, those
@@ -18,17 +19,25 @@ export class PortableHost {
     this.#report = report;
   }
 
+  /** Starts `request` now if its module is loaded, else once it is (in the order asked). */
   start(request: PortableRequest): void {
-    startPortable(this.#scheduler, request).then(
-      ({ task }) => {
-        this.#tasks.set(task, request);
-        task.then(
-          (value) => this.#end(task, request, { ok: true, value }),
-          (error) => this.#end(task, request, { ok: false, error }),
-        );
-      },
-      (error) => this.#report(request.id, { ok: false, error }),
-    );
+    const exports = moduleExports(request.module);
+    if (exports instanceof Promise) {
+      exports.then(
+        () => this.start(request),
+        (error) => this.#report(request.id, { ok: false, error }),
+      );
+      return;
+    }
+    let task: Task;
+    try {
+      task = startPortable(this.#scheduler, request, exports);
+    } catch (error) {
+      this.#report(request.id, { ok: false, error });
+      return;
+    }
+    this.#tasks.set(task, request);
+    task.onEnd = (outcome) => this.#end(task, request, outcome);
   }
 
   /** Withdraws up to `count` movable tasks and returns them as requests to start elsewhere. */

@@ -32,19 +32,37 @@ export interface PortableRequest extends PortableTask {
   pinned?: boolean;
 }
 
-const modules = new Map<string, Promise<Record<string, unknown>>>();
+/** Modules imported on this thread, or being imported. */
+const modules = new Map<string, Record<string, unknown> | Promise<Record<string, unknown>>>();
 
 /**
- * Imports (once per thread) and starts a portable task on `scheduler`. The task comes back boxed:
- * a `Task` is itself a thenable, which a promise would adopt.
+ * The exports of the module at `url`: at once when this thread imported it before, else a promise of
+ * them (the import starts once per thread, however many ask).
  */
-export async function startPortable(scheduler: Scheduler, request: PortableRequest): Promise<{ task: Task }> {
-  let loading = modules.get(request.module);
-  if (loading === undefined) {
-    loading = import(request.module) as Promise<Record<string, unknown>>;
-    modules.set(request.module, loading);
+export function moduleExports(url: string): Record<string, unknown> | Promise<Record<string, unknown>> {
+  let exports = modules.get(url);
+  if (exports === undefined) {
+    const loading = import(url) as Promise<Record<string, unknown>>;
+    exports = loading;
+    modules.set(url, loading);
+    loading.then(
+      (loaded) => modules.set(url, loaded),
+      () => modules.delete(url),
+    );
   }
-  const exports = await loading;
+  return exports;
+}
+
+/**
+ * Starts a portable task on `scheduler` from its module's exports.
+ *
+ * @throws TypeError when the module has no such exported function.
+ */
+export function startPortable(
+  scheduler: Scheduler,
+  request: PortableRequest,
+  exports: Record<string, unknown>,
+): Task {
   const body = exports[request.name];
   if (typeof body !== 'function') {
     throw new TypeError(
@@ -54,7 +72,5 @@ export async function startPortable(scheduler: Scheduler, request: PortableReque
   const args = request.migratable
     ? [request.resumeFrom !== undefined ? request.resumeFrom : request.args?.[0]]
     : (request.args ?? []);
-  return {
-    task: scheduler.spawn((body as (...args: unknown[]) => Generator<unknown, unknown, unknown>)(...args)),
-  };
+  return scheduler.spawn((body as (...args: unknown[]) => Generator<unknown, unknown, unknown>)(...args));
 }

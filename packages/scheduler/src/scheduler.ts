@@ -1,6 +1,6 @@
 import { Checkpoint, Sleep, Wait } from './instructions.js';
 import { RunQueue } from './run-queue.js';
-import { Task, type TaskBody } from './task.js';
+import { type Outcome, Task, type TaskBody } from './task.js';
 import { TimerHeap } from './timer-heap.js';
 
 /** Options of one scheduler. */
@@ -235,7 +235,7 @@ export class Scheduler {
     this.#waiting++;
   }
 
-  #end(task: Task, outcome: { ok: true; value: unknown } | { ok: false; error: unknown }): void {
+  #end(task: Task, outcome: Outcome<unknown>): void {
     this.#finished++;
     task.finish(outcome);
   }

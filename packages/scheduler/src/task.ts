@@ -4,7 +4,7 @@ export type TaskState = 'runnable' | 'waiting' | 'done';
 /** A task's body: a generator function; every `yield` ends a time slice. */
 export type TaskBody<T> = () => Generator<unknown, T, unknown>;
 
-type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 /**
  * One task on a scheduler. Await it (it is a `PromiseLike`) for the value its body returns, or the
@@ -25,6 +25,8 @@ export class Task<T = unknown> implements PromiseLike<T> {
   resumeThrows = false;
   /** The state a migratable task saved at its last `checkpoint`. */
   snapshot: unknown = undefined;
+  /** @internal Told how the task ended, without a promise (for the scheduler's own bookkeeping). */
+  onEnd: ((outcome: Outcome<T>) => void) | undefined = undefined;
   #outcome: Outcome<T> | undefined;
   #settle: ((outcome: Outcome<T>) => void) | undefined;
   #promise: Promise<T> | undefined;
@@ -39,6 +41,7 @@ export class Task<T = unknown> implements PromiseLike<T> {
   finish(outcome: Outcome<T>): void {
     this.state = 'done';
     this.#outcome = outcome;
+    this.onEnd?.(outcome);
     this.#settle?.(outcome);
   }
 

@@ -79,7 +79,9 @@ it('refuses a message it cannot copy at send, naming where, and sends the rest o
   const inboxes = [LMSQueue.create({ capacity: 4 }).buffer];
   const channel = new Channel(heap.buffer, inboxes);
   channel.send(0, 'before');
-  expect(() => channel.send(0, { reply: () => 0 })).toThrow('message.reply cannot be copied: it is a function');
+  expect(() => channel.send(0, { reply: () => 0 })).toThrow(
+    'message.reply cannot be copied: it is a function',
+  );
   channel.send(0, 'after');
   channel.flush();
   const received: unknown[] = [];

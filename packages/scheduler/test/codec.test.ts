@@ -12,7 +12,12 @@ class Point {
     readonly y: number,
   ) {}
 }
-defineExtension({ tag: 7, type: Point, encode: (p): [number, number] => [p.x, p.y], decode: ([x, y]) => new Point(x, y) });
+defineExtension({
+  tag: 7,
+  type: Point,
+  encode: (p): [number, number] => [p.x, p.y],
+  decode: ([x, y]) => new Point(x, y),
+});
 
 /** Every kind of value the codec carries, nested. */
 const leaf = fc.oneof(
@@ -30,10 +35,19 @@ const leaf = fc.oneof(
   fc.tuple(fc.integer(), fc.integer()).map(([x, y]) => new Point(x, y)),
 );
 const { value } = fc.letrec((tie) => ({
-  value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, tie('array'), tie('object'), tie('map'), tie('set')),
+  value: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    leaf,
+    tie('array'),
+    tie('object'),
+    tie('map'),
+    tie('set'),
+  ),
   array: fc.array(tie('value'), { maxLength: 5 }),
   object: fc.dictionary(fc.string(), tie('value'), { maxKeys: 5, noNullPrototype: true }),
-  map: fc.array(fc.tuple(fc.oneof(fc.string(), fc.integer()), tie('value')), { maxLength: 4 }).map((e) => new Map(e)),
+  map: fc
+    .array(fc.tuple(fc.oneof(fc.string(), fc.integer()), tie('value')), { maxLength: 4 })
+    .map((e) => new Map(e)),
   set: fc.array(fc.oneof(fc.string(), fc.integer()), { maxLength: 4 }).map((e) => new Set(e)),
 }));
 
@@ -104,7 +118,9 @@ describe('the message codec', () => {
     expect(send({ body: [1, 2, function handler() {}] })).toThrow(
       'message.body[2] cannot be copied: it is a function (handler)',
     );
-    expect(send({ 'a key': { deep: Symbol('s') } })).toThrow('message["a key"].deep cannot be copied: it is a symbol');
+    expect(send({ 'a key': { deep: Symbol('s') } })).toThrow(
+      'message["a key"].deep cannot be copied: it is a symbol',
+    );
     expect(send(new Map([['k', new (class Widget {})()]]))).toThrow(
       /message\.k cannot be copied: it is an instance of Widget \(define an extension to send it\)/,
     );
@@ -124,15 +140,20 @@ describe('the message codec', () => {
   it('rejects bytes that are not a value, and extensions that clash', () => {
     expect(() => decoder.decode(new Uint8Array([99]))).toThrow(/unknown tag 99/);
     expect(() => decoder.decode(new Uint8Array([4, 0, 0, 0, 0, 0]))).toThrow(/not 6/);
-    expect(() => defineExtension({ tag: 7, type: class Other {}, encode: () => 0, decode: () => ({}) })).toThrow(
-      /extension\.tag 7 is taken by Point/,
-    );
-    expect(() => defineExtension({ tag: 256, type: Point, encode: () => 0, decode: () => new Point(0, 0) })).toThrow(
-      /extension\.tag must be an integer from 0 to 255/,
-    );
+    expect(() =>
+      defineExtension({ tag: 7, type: class Other {}, encode: () => 0, decode: () => ({}) }),
+    ).toThrow(/extension\.tag 7 is taken by Point/);
+    expect(() =>
+      defineExtension({ tag: 256, type: Point, encode: () => 0, decode: () => new Point(0, 0) }),
+    ).toThrow(/extension\.tag must be an integer from 0 to 255/);
     // The same definition again is fine: every thread's modules define theirs on import.
     expect(() =>
-      defineExtension({ tag: 7, type: Point, encode: (p): [number, number] => [p.x, p.y], decode: ([x, y]) => new Point(x, y) }),
+      defineExtension({
+        tag: 7,
+        type: Point,
+        encode: (p): [number, number] => [p.x, p.y],
+        decode: ([x, y]) => new Point(x, y),
+      }),
     ).not.toThrow();
   });
 });

@@ -1,8 +1,16 @@
 import { once } from 'node:events';
+import { deserialize, serialize } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { SharedHeap } from '@beamish/arena';
 import { LMSQueue } from '@beamish/lfqueue';
-import { Channel, Scheduler, type SchedulerGroup, startSchedulers } from '@beamish/scheduler';
+import {
+  Channel,
+  Decoder,
+  Encoder,
+  Scheduler,
+  type SchedulerGroup,
+  startSchedulers,
+} from '@beamish/scheduler';
 import type { BenchCase, Suite } from '../suite.js';
 import type { ChannelMessage, ReceiverData, ReceiverReport } from '../threads/channel-messages.js';
 
@@ -57,6 +65,8 @@ function localSpawnCase(): BenchCase {
 /** Everything a case started that `dispose` must stop. */
 let groups: SchedulerGroup[] = [];
 let workers: Worker[] = [];
+/** Ask the channel receivers to end their loops, so that their workers exit. */
+let stoppers: Array<() => void> = [];
 
 function startWorker(name: string, workerData?: unknown): Worker {
   const worker = new Worker(new URL(`../workers/${name}.js`, import.meta.url), { workerData });
@@ -191,8 +201,37 @@ async function channelCase(): Promise<BenchCase> {
   };
 }
 
-/** Ask the channel receivers to end their loops, so that their workers exit. */
-let stoppers: Array<() => void> = [];
+/**
+ * The codec that carries messages between cores: encode an actor-like message and decode it from
+ * shared memory, against the V8 serializer that `postMessage` uses (`v8.serialize`/`deserialize`).
+ */
+function codecCase(): BenchCase {
+  const ROUNDS = 1000;
+  const encoder = new Encoder();
+  const decoder = new Decoder();
+  const shared = new Uint8Array(new SharedArrayBuffer(4096));
+  const message = (seq: number) => ({ kind: 'item', seq, to: 42, body: ['put', 'key', seq] });
+  return {
+    name: 'encode + decode an actor-like message',
+    unit: 'ns/op',
+    baselineName: 'v8.serialize + v8.deserialize',
+    opsPerCall: ROUNDS,
+    ours: () => {
+      for (let i = 0; i < ROUNDS; i++) {
+        const bytes = encoder.encode(message(i));
+        shared.set(bytes);
+        decoder.decode(shared, 0, bytes.length);
+      }
+    },
+    baseline: () => {
+      for (let i = 0; i < ROUNDS; i++) {
+        const bytes = serialize(message(i));
+        shared.set(bytes);
+        deserialize(shared.subarray(0, bytes.length));
+      }
+    },
+  };
+}
 
 const GRINDERS = 8;
 
@@ -232,6 +271,7 @@ const suite: Suite = {
     localSpawnCase(),
     portableSpawnCase(),
     latencyCase(),
+    codecCase(),
     await channelCase(),
     skewCase(quick ? 100_000 : 1_000_000),
   ],

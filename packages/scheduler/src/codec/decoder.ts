@@ -1,5 +1,5 @@
 import { extensionForTag } from './extensions.js';
-import { ERROR_CLASSES, TYPED_ARRAYS, Tag } from './tags.js';
+import { ERROR_CLASSES, Tag, TYPED_ARRAYS } from './tags.js';
 
 /** ASCII strings up to this length are built by a JavaScript loop, and remembered. */
 const SHORT_STRING = 16;
@@ -30,7 +30,9 @@ export class Decoder {
     this.#at = bytes.byteOffset + start;
     const value = this.#value();
     if (this.#at !== bytes.byteOffset + end) {
-      throw new RangeError(`bytes hold ${this.#at - bytes.byteOffset - start} bytes of value, not ${end - start}`);
+      throw new RangeError(
+        `bytes hold ${this.#at - bytes.byteOffset - start} bytes of value, not ${end - start}`,
+      );
     }
     return value;
   }
@@ -102,7 +104,13 @@ export class Decoder {
         for (let i = 0; i < count; i++) {
           const key = this.#value() as string;
           // An own "__proto__" key stays a key: assigning it would set the prototype.
-          if (key === '__proto__') Object.defineProperty(object, key, { value: this.#value(), enumerable: true, writable: true, configurable: true });
+          if (key === '__proto__')
+            Object.defineProperty(object, key, {
+              value: this.#value(),
+              enumerable: true,
+              writable: true,
+              configurable: true,
+            });
           else object[key] = this.#value();
         }
         return object;
@@ -134,7 +142,9 @@ export class Decoder {
       case Tag.Extension: {
         const extension = extensionForTag(this.#buffer[this.#at++] as number);
         if (extension === undefined) {
-          throw new RangeError(`bytes hold extension ${this.#buffer[this.#at - 1]}, not defined in this thread`);
+          throw new RangeError(
+            `bytes hold extension ${this.#buffer[this.#at - 1]}, not defined in this thread`,
+          );
         }
         return extension.decode(this.#value());
       }

@@ -1,6 +1,6 @@
 import { CodecError } from './errors.js';
 import { extensionForType } from './extensions.js';
-import { ERROR_CLASSES, TYPED_ARRAYS, Tag } from './tags.js';
+import { ERROR_CLASSES, Tag, TYPED_ARRAYS } from './tags.js';
 
 /** Deeper than this is taken for a cycle (which the codec does not carry). */
 const MAX_DEPTH = 256;

@@ -23,7 +23,12 @@ export class CodecError extends TypeError {
   pathFrom(root: string): string {
     let out = root;
     for (const step of this.path) {
-      out += typeof step === 'number' ? `[${step}]` : /^[A-Za-z_$][\w$]*$/.test(step) ? `.${step}` : `[${JSON.stringify(step)}]`;
+      out +=
+        typeof step === 'number'
+          ? `[${step}]`
+          : /^[A-Za-z_$][\w$]*$/.test(step)
+            ? `.${step}`
+            : `[${JSON.stringify(step)}]`;
     }
     return out;
   }

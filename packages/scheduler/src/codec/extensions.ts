@@ -7,7 +7,9 @@ export interface Extension<T extends object, D> {
   /** One byte that identifies the class on the wire, 0 … 255, unique among extensions. */
   tag: number;
   /** The class; instances of subclasses are not covered. */
-  type: abstract new (...args: never[]) => T;
+  type: abstract new (
+    ...args: never[]
+  ) => T;
   /** Turns an instance into something the codec carries. */
   encode(value: T): D;
   /** Rebuilds an instance from what `encode` returned (after a trip through the codec). */

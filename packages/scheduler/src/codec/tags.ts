@@ -2,7 +2,7 @@
  * The codec's wire format: every value starts with one of these tag bytes. Numbers are little-endian;
  * lengths and counts are unsigned 32-bit.
  */
-export const enum Tag {
+export enum Tag {
   Undefined = 0,
   Null = 1,
   False = 2,
