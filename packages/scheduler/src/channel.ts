@@ -75,7 +75,8 @@ export class Channel {
   replaceInbox(index: number, buffer: SharedArrayBuffer): void {
     this.#inboxes[index] = LMSQueue.attach(buffer);
     this.#outboxes[index] = [];
-    (this.#open[index] ??= new Encoder()).clear();
+    if (this.#open[index] === undefined) this.#open[index] = new Encoder();
+    else this.#open[index].clear();
     this.#openCounts[index] = 0;
   }
 

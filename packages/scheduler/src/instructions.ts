@@ -52,7 +52,7 @@ export class Checkpoint {
 
 /**
  * Saves a migratable task's state, between two slices (the call is itself a slice boundary). The
- * state must be structured-clonable.
+ * state must be something the channel can copy (see `Encoder`).
  *
  * @example
  * ```ts

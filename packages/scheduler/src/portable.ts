@@ -5,7 +5,7 @@ import type { Task } from './task.js';
 
 /**
  * A task that can start on any core: a module (by URL) and the name of a generator function it
- * exports, with structured-clonable arguments, like Erlang's `spawn(M, F, A)`.
+ * exports, with arguments the channel can copy (see `Encoder`), like Erlang's `spawn(M, F, A)`.
  *
  * A migratable task's export takes one argument, its state, and calls `yield* checkpoint(state)`
  * between steps; rebalancing may then move it, between two slices, to another core, where the
@@ -16,7 +16,7 @@ export interface PortableTask {
   module: string;
   /** The exported generator function. */
   name: string;
-  /** Its arguments, copied with the structured clone algorithm. */
+  /** Its arguments, copied by the channel's codec: a class instance needs an extension. */
   args?: unknown[];
   /** The task saves its state with `checkpoint` and may move while running. @defaultValue false */
   migratable?: boolean;

@@ -16,7 +16,7 @@ function send(message: ToGroup): void {
   try {
     channel.send(0, message);
   } catch (error) {
-    // A result the structured clone cannot carry: report that instead.
+    // A result the codec cannot carry: report that instead.
     if (message.t !== 'done') throw error;
     channel.send(0, { t: 'done', id: message.id, ok: false, error });
   }

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
 import { SharedHeap } from '@beamish/arena';
 import { LMSQueue } from '@beamish/lfqueue';
 import { expect, it } from 'vitest';
@@ -88,3 +90,38 @@ it('refuses a message it cannot copy at send, naming where, and sends the rest o
   channel.drain(0, (message) => received.push(message));
   expect(received).toEqual(['before', 'after']);
 });
+
+it('keeps each sender’s order across threads under load, losing nothing (2 senders, tiny inbox)', async () => {
+  const count = Number(process.env.BEAMISH_CHANNEL_ITEMS ?? 50_000);
+  const heap = SharedHeap.create({ bytes: 256 * 1024 });
+  const inboxes = [LMSQueue.create({ capacity: 8 }).buffer];
+  const receiver = new Channel(heap.buffer, inboxes);
+  const script = new URL('./workers/channel-sender.mjs', import.meta.url);
+  const senders = [0, 1].map(
+    (sender) => new Worker(script, { workerData: { heap: heap.buffer, inboxes, sender, count } }),
+  );
+  const sent = senders.map((worker) => once(worker, 'message'));
+  const next = [0, 0];
+  let outOfOrder = 0;
+  let received = 0;
+  while (received < 2 * count) {
+    const bell = receiver.doorbell(0);
+    const ticket = bell.prepare();
+    if (receiver.depth(0) === 0) await bell.waitAsync(ticket, 100);
+    else bell.cancel();
+    received += receiver.drain(0, (message) => {
+      const { sender, seq } = message as { sender: 0 | 1; seq: number };
+      if (seq !== next[sender]) outOfOrder++;
+      next[sender] = seq + 1;
+    });
+  }
+  const reports = (await Promise.all(sent)).map(([report]) => report as { heldBack: number });
+  await Promise.all(senders.map((worker) => worker.terminate()));
+  expect(reports.every(({ heldBack }) => heldBack > 0)).toBe(true);
+  expect({ received, outOfOrder, next }).toEqual({
+    received: 2 * count,
+    outOfOrder: 0,
+    next: [count, count],
+  });
+  expect(heap.stats().allocations).toBe(0);
+}, 60_000);

@@ -73,22 +73,31 @@ export class Encoder {
   #value(value: unknown, depth: number): void {
     switch (typeof value) {
       case 'number':
-        return this.#number(value);
+        this.#number(value);
+        return;
       case 'string':
-        return this.#string(value);
+        this.#string(value);
+        return;
       case 'boolean':
-        return this.#tag(value ? Tag.True : Tag.False);
+        this.#tag(value ? Tag.True : Tag.False);
+        return;
       case 'undefined':
-        return this.#tag(Tag.Undefined);
+        this.#tag(Tag.Undefined);
+        return;
       case 'bigint':
         this.#tag(Tag.BigInt);
-        return this.#string(value.toString(16));
+        this.#string(value.toString(16));
+        return;
       case 'object':
-        if (value === null) return this.#tag(Tag.Null);
+        if (value === null) {
+          this.#tag(Tag.Null);
+          return;
+        }
         if (depth >= MAX_DEPTH) {
           throw new CodecError(`nested more than ${MAX_DEPTH} deep (a cycle?)`);
         }
-        return this.#object(value, depth + 1);
+        this.#object(value, depth + 1);
+        return;
       case 'function':
         throw new CodecError(`a function${value.name ? ` (${value.name})` : ''}`);
       default:
@@ -120,9 +129,13 @@ export class Encoder {
     if (extension !== undefined) {
       this.#tag(Tag.Extension);
       this.#byte(extension.tag);
-      return this.#value(extension.encode(value), depth);
+      this.#value(extension.encode(value), depth);
+      return;
     }
-    if (value instanceof Map) return this.#map(value, depth);
+    if (value instanceof Map) {
+      this.#map(value, depth);
+      return;
+    }
     if (value instanceof Set) {
       this.#tag(Tag.Set);
       this.#u32(value.size);
@@ -132,14 +145,22 @@ export class Encoder {
     }
     if (value instanceof Date) {
       this.#tag(Tag.Date);
-      return this.#f64(value.getTime());
+      this.#f64(value.getTime());
+      return;
     }
-    if (ArrayBuffer.isView(value)) return this.#typedArray(value as TypedView);
+    if (ArrayBuffer.isView(value)) {
+      this.#typedArray(value as TypedView);
+      return;
+    }
     if (value instanceof ArrayBuffer) {
       this.#tag(Tag.ArrayBuffer);
-      return this.#bytes(new Uint8Array(value));
+      this.#bytes(new Uint8Array(value));
+      return;
     }
-    if (value instanceof Error) return this.#error(value, depth);
+    if (value instanceof Error) {
+      this.#error(value, depth);
+      return;
+    }
     throw new CodecError(
       `an instance of ${value.constructor?.name ?? 'a class'} (define an extension to send it)`,
     );
