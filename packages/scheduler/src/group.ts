@@ -75,8 +75,8 @@ export class SchedulerGroup {
   readonly #table: LoadTable;
   readonly #workers: Array<Worker | undefined> = [];
   readonly #pending = new Map<number, Pending>();
-  /** Portable tasks placed on each scheduler and not yet ended: the placement load. */
-  readonly #placed: number[];
+  /** Schedulers asked to shed tasks that have not answered yet: asked once at a time. */
+  readonly #shedding = new Set<number>();
   readonly #groups = new Map<string, number>();
   readonly #host: PortableHost;
   readonly #rebalancer: NodeJS.Timeout | undefined;
@@ -106,7 +106,6 @@ export class SchedulerGroup {
       this.#inboxes.push(LMSQueue.create({ capacity: inboxCapacity }).buffer);
     this.#channel = new Channel(this.#heap.buffer, this.#inboxes);
     this.#table = new LoadTable(this.count);
-    this.#placed = new Array(this.count).fill(0);
     this.local = new Scheduler({ maxSlicesPerTurn: options.maxSlicesPerTurn, maxTurnMs: options.maxTurnMs });
     this.#host = new PortableHost(this.local, (id, outcome) => this.#settle(id, outcome));
     this.local.poll = () => {
@@ -220,27 +219,30 @@ export class SchedulerGroup {
     };
     const a = pick();
     const b = pick();
-    return (this.#placed[a] as number) <= (this.#placed[b] as number) ? a : b;
+    return this.#load(a) <= this.#load(b) ? a : b;
   }
 
   /** Starts `request` on scheduler `at`; throws, having done nothing, if it cannot be sent. */
   #send(at: number, request: PortableRequest): void {
     if (at === 0) this.#host.start(request);
     else this.#channel.send(at, { t: 'spawn', request } satisfies ToWorker);
-    this.#placed[at] = (this.#placed[at] as number) + 1;
+    this.#table.place(at, 1);
   }
 
   #deliver(message: ToGroup): void {
     if (message.t === 'done')
       this.#settle(message.id, message.ok ? { ok: true, value: message.value } : message);
-    else this.#moveAway(message.from, message.requests);
+    else {
+      this.#shedding.delete(message.from);
+      this.#moveAway(message.from, message.requests);
+    }
   }
 
   #settle(id: number, outcome: Outcome): void {
     const pending = this.#pending.get(id);
     if (pending === undefined) return;
     this.#pending.delete(id);
-    this.#placed[pending.at] = (this.#placed[pending.at] as number) - 1;
+    this.#table.place(pending.at, -1);
     if (outcome.ok) pending.resolve(outcome.value);
     else pending.reject(outcome.error);
   }
@@ -250,7 +252,7 @@ export class SchedulerGroup {
     for (const request of requests) {
       const pending = this.#pending.get(request.id);
       if (pending === undefined) continue;
-      this.#placed[from] = (this.#placed[from] as number) - 1;
+      this.#table.place(from, -1);
       const to = this.#twoChoices(from);
       pending.at = to;
       this.#table.migrated(from, to, 1);
@@ -258,11 +260,25 @@ export class SchedulerGroup {
     }
   }
 
-  /** Asks the most loaded scheduler to shed movable tasks when it carries two or more than the least. */
+  /**
+   * The tasks on scheduler `index`: the portable ones placed there and not ended (those on their way
+   * included, so that decisions made in a burst do not all pile onto one scheduler) and, on this
+   * thread, the closures as well.
+   */
+  #load(index: number): number {
+    const placed = this.#table.placed(index);
+    if (index !== 0) return placed;
+    const { runnable, waiting } = this.local.stats();
+    return placed + Math.max(0, runnable + waiting - this.#host.running);
+  }
+
+  /**
+   * Asks the most loaded scheduler to shed movable tasks when it carries two or more than the least,
+   * one request at a time per scheduler.
+   */
   #rebalance(): void {
     if (this.#stopping || this.count < 2) return;
-    this.#table.publish(0, this.local.stats());
-    const loads = Array.from({ length: this.count }, (_, i) => this.#table.load(i));
+    const loads = Array.from({ length: this.count }, (_, i) => this.#load(i));
     let most = 0;
     let least = 0;
     for (let i = 1; i < this.count; i++) {
@@ -272,7 +288,10 @@ export class SchedulerGroup {
     const excess = Math.floor(((loads[most] as number) - (loads[least] as number)) / 2);
     if (excess < 1) return;
     if (most === 0) this.#moveAway(0, this.#host.shed(excess));
-    else this.#channel.send(most, { t: 'shed', count: excess } satisfies ToWorker);
+    else if (!this.#shedding.has(most)) {
+      this.#shedding.add(most);
+      this.#channel.send(most, { t: 'shed', count: excess } satisfies ToWorker);
+    }
   }
 
   #startWorker(index: number): void {
@@ -306,7 +325,8 @@ export class SchedulerGroup {
       this.#pending.delete(id);
       pending.reject(new SchedulerDownError(index, cause));
     }
-    this.#placed[index] = 0;
+    this.#table.clearPlaced(index);
+    this.#shedding.delete(index);
     // Free what the dead scheduler never read; its tasks are reported already.
     this.#channel.drain(index, () => {});
     const inbox = LMSQueue.create({

@@ -19,6 +19,11 @@ export class PortableHost {
     this.#report = report;
   }
 
+  /** Portable tasks running here. */
+  get running(): number {
+    return this.#tasks.size;
+  }
+
   /** Starts `request` now if its module is loaded, else once it is (in the order asked). */
   start(request: PortableRequest): void {
     const exports = moduleExports(request.module);

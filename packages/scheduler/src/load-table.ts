@@ -2,11 +2,13 @@ import type { SchedulerStats } from './scheduler.js';
 
 /**
  * Every scheduler's counters in one `SharedArrayBuffer`, each scheduler on a 64-byte cache line of
- * its own: a scheduler writes only its line, at the start of its turns; the group reads them all
- * for placement, rebalancing and `stats()`.
+ * its own: a scheduler publishes its task counts there at the start of its turns and before it
+ * sleeps; whoever places a portable task counts it in `placed` at once, so placement and
+ * rebalancing see tasks still on their way; `stats()` reads it all.
  *
  * ```text
- * int32 +0 runnable, +1 waiting, +2 migrations in, +3 migrations out, +4 busy (per million)
+ * int32 +0 runnable, +1 waiting, +2 migrations in, +3 migrations out, +4 busy (per million),
+ *       +5 portable tasks placed and not ended
  * float64 at byte +32: slices run
  * ```
  */
@@ -16,6 +18,7 @@ const WAITING = 1;
 const MIGRATED_IN = 2;
 const MIGRATED_OUT = 3;
 const BUSY = 4;
+const PLACED = 5;
 const SLICES_F64 = 4; // float64 index within a line of 8
 
 /** One scheduler's line, as `group.stats()` reports it. */
@@ -29,7 +32,9 @@ export interface CoreStats {
   busy: number;
   migrationsIn: number;
   migrationsOut: number;
-  /** Messages waiting in its inbox. */
+  /** Portable tasks placed on it and not ended, those on their way included: the placement load. */
+  placed: number;
+  /** Batches of messages waiting in its inbox. */
   inboxDepth: number;
 }
 
@@ -56,10 +61,19 @@ export class LoadTable {
     this.#floats[(base >> 1) + SLICES_F64] = stats.slices;
   }
 
-  /** Runnable and waiting tasks on scheduler `index`, as last published. */
-  load(index: number): number {
-    const base = index * LINE_INTS;
-    return Atomics.load(this.#ints, base + RUNNABLE) + Atomics.load(this.#ints, base + WAITING);
+  /** Portable tasks placed on scheduler `index` and not ended. */
+  placed(index: number): number {
+    return Atomics.load(this.#ints, index * LINE_INTS + PLACED);
+  }
+
+  /** Counts `delta` more (or, negative, fewer) portable tasks on scheduler `index`. */
+  place(index: number, delta: number): void {
+    Atomics.add(this.#ints, index * LINE_INTS + PLACED, delta);
+  }
+
+  /** Forgets the tasks of scheduler `index`, whose thread died. */
+  clearPlaced(index: number): void {
+    Atomics.store(this.#ints, index * LINE_INTS + PLACED, 0);
   }
 
   /** Counts a move of `count` tasks from scheduler `from` to scheduler `to`. */
@@ -79,6 +93,7 @@ export class LoadTable {
       busy: Atomics.load(ints, base + BUSY) / 1e6,
       migrationsIn: Atomics.load(ints, base + MIGRATED_IN),
       migrationsOut: Atomics.load(ints, base + MIGRATED_OUT),
+      placed: Atomics.load(ints, base + PLACED),
       inboxDepth,
     };
   }

@@ -34,5 +34,10 @@ scheduler.poll = () => {
   channel.drain(data.index, deliver);
   table.publish(data.index, scheduler.stats());
 };
-scheduler.onIdle = sleepOnInbox(scheduler, channel, data.index);
+const sleep = sleepOnInbox(scheduler, channel, data.index);
+scheduler.onIdle = () => {
+  // Fresh counters for whoever reads the table while this scheduler sleeps.
+  table.publish(data.index, scheduler.stats());
+  sleep();
+};
 scheduler.wake();
