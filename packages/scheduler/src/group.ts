@@ -10,8 +10,16 @@ import { type CoreStats, LoadTable } from './load-table.js';
 import type { ToGroup, ToWorker, WorkerData } from './messages.js';
 import type { PortableRequest, PortableTask } from './portable.js';
 import { Scheduler, type SchedulerOptions } from './scheduler.js';
+import {
+  type Core,
+  installServices,
+  type Service,
+  type ServiceMessage,
+  type ServiceSpec,
+} from './service.js';
 import { sleepOnInbox } from './sleep-on-inbox.js';
 import type { Task, TaskBody } from './task.js';
+import { twoChoices } from './two-choices.js';
 
 /** Options of `startSchedulers`. */
 export interface GroupOptions extends SchedulerOptions {
@@ -31,6 +39,11 @@ export interface GroupOptions extends SchedulerOptions {
    * replacement starts. @defaultValue Node's defaults
    */
   resourceLimits?: ResourceLimits;
+  /**
+   * Services to install beside every scheduler (see {@link ServiceSpec}); `group.ready` settles once
+   * they are installed everywhere. @defaultValue none
+   */
+  services?: ServiceSpec[];
 }
 
 /** Where a portable task may run. */
@@ -80,6 +93,18 @@ export class SchedulerGroup {
   readonly #groups = new Map<string, number>();
   readonly #host: PortableHost;
   readonly #rebalancer: NodeJS.Timeout | undefined;
+  readonly #serviceSpecs: ServiceSpec[];
+  /** This thread's services, once installed. */
+  #services: Service[] | undefined;
+  /** Service messages that arrived before this thread's services were installed. */
+  readonly #early: ServiceMessage[] = [];
+  /** Workers whose services are not installed yet, with what to call when they are. */
+  readonly #starting = new Map<number, { resolve: () => void; reject: (error: unknown) => void }>();
+  /**
+   * Settles once the services are installed on every scheduler (at once when there are none);
+   * rejects, and the group stops, when one fails to install.
+   */
+  readonly ready: Promise<void>;
   #nextId = 1;
   #stopping = false;
 
@@ -114,7 +139,21 @@ export class SchedulerGroup {
     };
     this.local.onIdle = sleepOnInbox(this.local, this.#channel, 0);
     this.local.wake();
-    for (let i = 1; i < this.count; i++) this.#startWorker(i);
+    this.#serviceSpecs = checkServices(options.services);
+    const workersReady: Promise<void>[] = [];
+    for (let i = 1; i < this.count; i++) {
+      workersReady.push(new Promise((resolve, reject) => this.#starting.set(i, { resolve, reject })));
+      this.#startWorker(i);
+    }
+    this.ready = Promise.all([this.#installLocal(), ...workersReady]).then(
+      () => undefined,
+      async (error) => {
+        await this.stop();
+        throw error;
+      },
+    );
+    // Whoever does not await `ready` must not see an unhandled rejection; `stop()` has run anyway.
+    this.ready.catch(() => {});
     this.#rebalancer =
       rebalanceMs > 0 ? setInterval(() => this.#rebalance(), rebalanceMs).unref() : undefined;
   }
@@ -159,6 +198,19 @@ export class SchedulerGroup {
     });
   }
 
+  /**
+   * Service `index` (of `options.services`) as installed on this thread, once `ready` has settled.
+   *
+   * @throws RangeError when there is no such service, or it is not installed yet.
+   */
+  service<S extends Service = Service>(index: number): S {
+    const service = this.#services?.[index];
+    if (service === undefined) {
+      throw new RangeError(`index: no service ${index} is installed on this thread (await group.ready)`);
+    }
+    return service as S;
+  }
+
   /** Every scheduler's counters, 0 first. */
   stats(): CoreStats[] {
     this.#table.publish(0, this.local.stats());
@@ -171,6 +223,8 @@ export class SchedulerGroup {
     this.#stopping = true;
     if (this.#rebalancer !== undefined) clearInterval(this.#rebalancer);
     this.local.onIdle = undefined;
+    for (const starting of this.#starting.values()) starting.reject(new Error('the scheduler group stopped'));
+    this.#starting.clear();
     await Promise.all(this.#workers.map((worker) => worker?.terminate()));
     this.#channel.close();
     for (const [id, pending] of this.#pending) {
@@ -208,18 +262,8 @@ export class SchedulerGroup {
     return { at: this.#twoChoices(-1), pinned: false };
   }
 
-  /** The power of two random choices: the less loaded of two schedulers picked at random. */
   #twoChoices(excluding: number): number {
-    const count = this.count;
-    const pick = () => {
-      let i: number;
-      do i = Math.floor(Math.random() * count);
-      while (i === excluding && count > 1);
-      return i;
-    };
-    const a = pick();
-    const b = pick();
-    return this.#load(a) <= this.#load(b) ? a : b;
+    return twoChoices(this.count, excluding, this.#loadOf);
   }
 
   /** Starts `request` on scheduler `at`; throws, having done nothing, if it cannot be sent. */
@@ -230,12 +274,42 @@ export class SchedulerGroup {
   }
 
   #deliver(message: ToGroup): void {
-    if (message.t === 'done')
-      this.#settle(message.id, message.ok ? { ok: true, value: message.value } : message);
-    else {
-      this.#shedding.delete(message.from);
-      this.#moveAway(message.from, message.requests);
+    switch (message.t) {
+      case 'done':
+        this.#settle(message.id, message.ok ? { ok: true, value: message.value } : message);
+        return;
+      case 'shed':
+        this.#shedding.delete(message.from);
+        this.#moveAway(message.from, message.requests);
+        return;
+      case 'svc':
+        if (this.#services === undefined) this.#early.push(message);
+        else this.#services[message.s]?.receive(message.m);
+        return;
+      case 'ready':
+        this.#starting.get(message.from)?.resolve();
+        this.#starting.delete(message.from);
+        return;
+      case 'failed':
+        this.#starting.get(message.from)?.reject(message.error);
+        this.#starting.delete(message.from);
     }
+  }
+
+  async #installLocal(): Promise<void> {
+    const table = this.#table;
+    const placedOn = (index: number) => table.placed(index);
+    const core = (service: number): Core => ({
+      index: 0,
+      count: this.count,
+      scheduler: this.local,
+      send: (to, m) => this.#channel.send(to, { t: 'svc', s: service, m } satisfies ServiceMessage),
+      pick: () => twoChoices(this.count, -1, placedOn),
+      adjustLoad: (index, delta) => table.place(index, delta),
+    });
+    const services = await installServices(this.#serviceSpecs, core);
+    this.#services = services;
+    for (const early of this.#early.splice(0)) services[early.s]?.receive(early.m);
   }
 
   #settle(id: number, outcome: Outcome): void {
@@ -265,6 +339,8 @@ export class SchedulerGroup {
    * included, so that decisions made in a burst do not all pile onto one scheduler) and, on this
    * thread, the closures as well.
    */
+  readonly #loadOf = (index: number): number => this.#load(index);
+
   #load(index: number): number {
     const placed = this.#table.placed(index);
     if (index !== 0) return placed;
@@ -302,6 +378,8 @@ export class SchedulerGroup {
       table: this.#table.buffer,
       maxSlicesPerTurn: this.#options.maxSlicesPerTurn,
       maxTurnMs: this.#options.maxTurnMs,
+      count: this.count,
+      services: this.#serviceSpecs,
     };
     const worker = new Worker(new URL('./worker.js', import.meta.url), {
       workerData: data,
@@ -318,8 +396,17 @@ export class SchedulerGroup {
     });
   }
 
-  /** A worker died: its tasks end with `scheduler_down`, and a replacement takes new work. */
+  /**
+   * A worker died: its tasks end with `scheduler_down`, the services everywhere are told, and a
+   * replacement takes new work from the same inbox (whose buffer every thread holds already).
+   */
   #schedulerDown(index: number, cause: unknown): void {
+    const starting = this.#starting.get(index);
+    if (starting !== undefined) {
+      this.#starting.delete(index);
+      starting.reject(new SchedulerDownError(index, cause));
+      return;
+    }
     for (const [id, pending] of this.#pending) {
       if (pending.at !== index) continue;
       this.#pending.delete(id);
@@ -327,15 +414,29 @@ export class SchedulerGroup {
     }
     this.#table.clearPlaced(index);
     this.#shedding.delete(index);
-    // Free what the dead scheduler never read; its tasks are reported already.
+    // Free what the dead scheduler never read: its tasks are reported already, and messages for
+    // its processes go nowhere, like messages to any process that has died. The queue itself is
+    // lock-free, so a thread dying in the middle of an operation leaves it whole (only the spare
+    // nodes that thread held are lost).
     this.#channel.drain(index, () => {});
-    const inbox = LMSQueue.create({
-      capacity: LMSQueue.attach(this.#inboxes[index] as SharedArrayBuffer).capacity,
-    });
-    this.#inboxes[index] = inbox.buffer;
-    this.#channel.replaceInbox(index, inbox.buffer);
+    for (let i = 1; i < this.count; i++) {
+      if (i !== index) this.#channel.send(i, { t: 'down', index, cause } satisfies ToWorker);
+    }
+    for (const service of this.#services ?? []) service.schedulerDown?.(index, cause);
     this.#startWorker(index);
   }
+}
+
+function checkServices(services: unknown): ServiceSpec[] {
+  if (services === undefined) return [];
+  if (!Array.isArray(services))
+    throw new TypeError('options.services must be an array of { module, options }');
+  services.forEach((spec, i) => {
+    if (typeof spec !== 'object' || spec === null || typeof spec.module !== 'string') {
+      throw new TypeError(`options.services[${i}] must be { module: string (a URL), options?: unknown }`);
+    }
+  });
+  return services;
 }
 
 /**

@@ -8,6 +8,18 @@ export class Sleep {
   constructor(readonly ms: number) {}
 }
 
+/**
+ * Suspends the task until somebody calls `scheduler.unpark(task, value)` — the task resumes with
+ * `value` — or until `ms` milliseconds have passed, when it resumes with {@link TIMED_OUT}. This is
+ * what a mailbox's `receive` waits on.
+ */
+export class Park {
+  constructor(readonly ms: number = Number.POSITIVE_INFINITY) {}
+}
+
+/** What a parked task resumes with when its time is up. */
+export const TIMED_OUT: unique symbol = Symbol('beamish.timedOut');
+
 /** Suspends the task until `promise` settles; the task resumes with its value or its error. */
 export class Wait {
   constructor(readonly promise: PromiseLike<unknown>) {}

@@ -1,4 +1,4 @@
-import { Checkpoint, Sleep, Wait } from './instructions.js';
+import { Checkpoint, Park, Sleep, TIMED_OUT, Wait } from './instructions.js';
 import { RunQueue } from './run-queue.js';
 import { type Outcome, Task, type TaskBody } from './task.js';
 import { TimerHeap } from './timer-heap.js';
@@ -79,6 +79,7 @@ export class Scheduler {
   #finished = 0;
   #waiting = 0;
   #busyMs = 0;
+  #current: Task | undefined = undefined;
   #turnScheduled = false;
   #inTurn = false;
   #timer: NodeJS.Timeout | undefined;
@@ -125,6 +126,23 @@ export class Scheduler {
       finished: this.#finished,
       busy: elapsed > 0 ? Math.min(1, this.#busyMs / elapsed) : 0,
     };
+  }
+
+  /** The task whose slice is running, if any: code called from a task finds out which one. */
+  get current(): Task | undefined {
+    return this.#current;
+  }
+
+  /**
+   * Resumes a task that yielded a {@link Park}, with `value` as what its `yield` returns.
+   *
+   * @returns false, doing nothing, when `task` is not parked (it timed out, ended, or never parked).
+   */
+  unpark<T>(task: Task<T>, value: unknown): boolean {
+    if (task.state !== 'waiting' || !(task.resumeWith instanceof Park)) return false;
+    task.wakeAt = Number.POSITIVE_INFINITY;
+    this.resume(task, value, false);
+    return true;
   }
 
   /** @internal Makes sure a turn will run soon (after new work arrived from outside). */
@@ -193,6 +211,7 @@ export class Scheduler {
 
   #runSlice(task: Task): void {
     let step: IteratorResult<unknown, unknown>;
+    this.#current = task;
     try {
       if (task.resumeThrows) {
         task.resumeThrows = false;
@@ -203,10 +222,12 @@ export class Scheduler {
         step = task.generator.next(value);
       }
     } catch (error) {
+      this.#current = undefined;
       task.slices++;
       this.#end(task, { ok: false, error });
       return;
     }
+    this.#current = undefined;
     task.slices++;
     if (step.done === true) {
       this.#end(task, { ok: true, value: step.value });
@@ -217,7 +238,12 @@ export class Scheduler {
       this.#runnable.push(task);
     } else if (yielded instanceof Sleep) {
       this.#suspend(task);
-      this.#sleeping.add(performance.now() + yielded.ms, task);
+      this.#wakeAt(task, yielded.ms);
+    } else if (yielded instanceof Park) {
+      this.#suspend(task);
+      // Remembered (in the slot the resume value goes to) so that `unpark` knows the task parked.
+      task.resumeWith = yielded;
+      if (yielded.ms !== Number.POSITIVE_INFINITY) this.#wakeAt(task, yielded.ms);
     } else if (yielded instanceof Wait) {
       this.#suspend(task);
       yielded.promise.then(
@@ -228,6 +254,12 @@ export class Scheduler {
       if (yielded instanceof Checkpoint) task.snapshot = yielded.state;
       this.#runnable.push(task);
     }
+  }
+
+  #wakeAt(task: Task, ms: number): void {
+    const at = performance.now() + ms;
+    task.wakeAt = at;
+    this.#sleeping.add(at, task);
   }
 
   #suspend(task: Task): void {
@@ -242,7 +274,14 @@ export class Scheduler {
 
   #wakeSleepers(now: number): void {
     const sleeping = this.#sleeping;
-    while (sleeping.size > 0 && sleeping.next <= now) this.resume(sleeping.pop(), undefined, false);
+    while (sleeping.size > 0 && sleeping.next <= now) {
+      const at = sleeping.next;
+      const task = sleeping.pop();
+      // An entry for another time is stale: the task was unparked since, and may wait again.
+      if (task.wakeAt !== at || task.state !== 'waiting') continue;
+      task.wakeAt = Number.POSITIVE_INFINITY;
+      this.resume(task, task.resumeWith instanceof Park ? TIMED_OUT : undefined, false);
+    }
   }
 
   /** Keeps one Node timer for the earliest sleeper, and none when nobody sleeps. */

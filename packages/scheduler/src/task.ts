@@ -23,12 +23,17 @@ export class Task<T = unknown> implements PromiseLike<T> {
   resumeWith: unknown = undefined;
   /** @internal */
   resumeThrows = false;
+  /** Whatever the code that spawned the task attaches to it, e.g. the process it runs. */
+  context: unknown = undefined;
+  /** @internal When a sleeping or parked task is due; a timer entry for another time is stale. */
+  wakeAt = Number.POSITIVE_INFINITY;
   /** The state a migratable task saved at its last `checkpoint`. */
   snapshot: unknown = undefined;
   /** @internal Told how the task ended, without a promise (for the scheduler's own bookkeeping). */
-  onEnd: ((outcome: Outcome<T>) => void) | undefined = undefined;
-  #outcome: Outcome<T> | undefined;
-  #settle: ((outcome: Outcome<T>) => void) | undefined;
+  onEnd: ((outcome: Outcome<unknown>) => void) | undefined = undefined;
+  // Typed with unknown, so that a Task<T> is a Task<unknown> too (T only comes out of `then`).
+  #outcome: Outcome<unknown> | undefined;
+  #settle: ((outcome: Outcome<unknown>) => void) | undefined;
   #promise: Promise<T> | undefined;
 
   /** @internal */
@@ -38,7 +43,7 @@ export class Task<T = unknown> implements PromiseLike<T> {
   }
 
   /** @internal Ends the task with its outcome. */
-  finish(outcome: Outcome<T>): void {
+  finish(outcome: Outcome<unknown>): void {
     this.state = 'done';
     this.#outcome = outcome;
     this.onEnd?.(outcome);
@@ -54,7 +59,8 @@ export class Task<T = unknown> implements PromiseLike<T> {
   ): Promise<R1 | R2> {
     if (this.#promise === undefined) {
       this.#promise = new Promise<T>((resolve, reject) => {
-        const settle = (outcome: Outcome<T>) => (outcome.ok ? resolve(outcome.value) : reject(outcome.error));
+        const settle = (outcome: Outcome<unknown>) =>
+          outcome.ok ? resolve(outcome.value as T) : reject(outcome.error);
         if (this.#outcome !== undefined) settle(this.#outcome);
         else this.#settle = settle;
       });

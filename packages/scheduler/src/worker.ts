@@ -1,16 +1,20 @@
-// The entry of every scheduler's worker thread but the first: a Scheduler fed by its inbox.
+// The entry of every scheduler's worker thread but the first: a Scheduler fed by its inbox, with the
+// group's services installed beside it.
 import { workerData } from 'node:worker_threads';
 import { Channel } from './channel.js';
 import { PortableHost } from './host.js';
 import { LoadTable } from './load-table.js';
 import type { ToGroup, ToWorker, WorkerData } from './messages.js';
 import { Scheduler } from './scheduler.js';
+import { type Core, installServices, type Service } from './service.js';
 import { sleepOnInbox } from './sleep-on-inbox.js';
+import { twoChoices } from './two-choices.js';
 
 const data = workerData as WorkerData;
 const scheduler = new Scheduler({ maxSlicesPerTurn: data.maxSlicesPerTurn, maxTurnMs: data.maxTurnMs });
 const channel = new Channel(data.heap, data.inboxes);
 const table = new LoadTable(data.table);
+const placedOn = (index: number) => table.placed(index);
 
 function send(message: ToGroup): void {
   try {
@@ -24,20 +28,47 @@ function send(message: ToGroup): void {
 
 const host = new PortableHost(scheduler, (id, outcome) => send({ t: 'done', id, ...outcome }));
 
-function deliver(message: unknown): void {
+const core = (service: number): Core => ({
+  index: data.index,
+  count: data.count,
+  scheduler,
+  send: (to, m) => channel.send(to, { t: 'svc', s: service, m }),
+  pick: () => twoChoices(data.count, -1, placedOn),
+  adjustLoad: (index, delta) => table.place(index, delta),
+});
+
+function deliver(services: Service[], message: unknown): void {
   const m = message as ToWorker;
-  if (m.t === 'spawn') host.start(m.request);
-  else send({ t: 'shed', from: data.index, requests: host.shed(m.count) });
+  switch (m.t) {
+    case 'spawn':
+      host.start(m.request);
+      return;
+    case 'shed':
+      send({ t: 'shed', from: data.index, requests: host.shed(m.count) });
+      return;
+    case 'svc':
+      services[m.s]?.receive(m.m);
+      return;
+    case 'down':
+      for (const service of services) service.schedulerDown?.(m.index, m.cause);
+  }
 }
 
-scheduler.poll = () => {
-  channel.drain(data.index, deliver);
-  table.publish(data.index, scheduler.stats());
-};
-const sleep = sleepOnInbox(scheduler, channel, data.index);
-scheduler.onIdle = () => {
-  // Fresh counters for whoever reads the table while this scheduler sleeps.
-  table.publish(data.index, scheduler.stats());
-  sleep();
-};
-scheduler.wake();
+installServices(data.services, core).then(
+  (services) => {
+    const take = (message: unknown) => deliver(services, message);
+    scheduler.poll = () => {
+      channel.drain(data.index, take);
+      table.publish(data.index, scheduler.stats());
+    };
+    const sleep = sleepOnInbox(scheduler, channel, data.index);
+    scheduler.onIdle = () => {
+      // Fresh counters for whoever reads the table while this scheduler sleeps.
+      table.publish(data.index, scheduler.stats());
+      sleep();
+    };
+    send({ t: 'ready', from: data.index });
+    scheduler.wake();
+  },
+  (error) => send({ t: 'failed', from: data.index, error }),
+);

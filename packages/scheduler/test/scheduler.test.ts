@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Scheduler, sleep, wait } from '../src/index.js';
+import { Park, Scheduler, sleep, TIMED_OUT, wait } from '../src/index.js';
 
 describe('Scheduler', () => {
   it('runs busy tasks round-robin: equal slices, ±1, at every point', async () => {
@@ -105,5 +105,51 @@ describe('Scheduler', () => {
     expect(() => new Scheduler({ maxTurnMs: -1 })).toThrow(RangeError);
     expect(() => new Scheduler(3 as never)).toThrow(TypeError);
     expect(() => [...sleep(-1)]).toThrow(/ms must be a number/);
+  });
+});
+
+describe('parking', () => {
+  it('parks a task until unparked with a value, or until its time is up', async () => {
+    const scheduler = new Scheduler();
+    const parked = scheduler.spawn(function* () {
+      const first = yield new Park();
+      const second = yield new Park(5);
+      return [first, second];
+    });
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    expect(parked.state).toBe('waiting');
+    expect(scheduler.unpark(parked, 'hello')).toBe(true);
+    expect(scheduler.unpark(parked, 'twice')).toBe(false); // runnable again: nothing to unpark
+    expect(await parked).toEqual(['hello', TIMED_OUT]);
+  });
+
+  it('ignores the timer of a park that ended early when the task parks again', async () => {
+    const scheduler = new Scheduler();
+    const task = scheduler.spawn(function* () {
+      const early = yield new Park(10); // unparked after ~1 ms: its 10 ms timer is stale
+      const started = performance.now();
+      const late = yield new Park(40);
+      return { early, late, waited: performance.now() - started };
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    scheduler.unpark(task, 'early');
+    const { early, late, waited } = await task;
+    expect(early).toBe('early');
+    expect(late).toBe(TIMED_OUT);
+    expect(waited).toBeGreaterThanOrEqual(39);
+  });
+
+  it('says which task is running, and nothing outside a slice', async () => {
+    const scheduler = new Scheduler();
+    const seen: unknown[] = [];
+    const task = scheduler.spawn(function* () {
+      seen.push(scheduler.current?.context);
+      yield;
+      seen.push(scheduler.current?.context);
+    });
+    task.context = 'mine';
+    await task;
+    expect(seen).toEqual(['mine', 'mine']);
+    expect(scheduler.current).toBeUndefined();
   });
 });

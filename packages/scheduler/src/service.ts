@@ -1,0 +1,74 @@
+import type { Scheduler } from './scheduler.js';
+
+/**
+ * A service: code that runs beside the scheduler on every core of a group, and talks to its
+ * counterparts on the other cores over the cross-core channel. `@beamish/actors` is one: its
+ * process runtime is installed on each scheduler this way. The module at `module` exports
+ * `install(core, options)`, which returns the service's handlers (or a promise of them).
+ */
+export interface ServiceSpec {
+  /** The module's URL, e.g. `new URL('./runtime.js', import.meta.url).href`. */
+  module: string;
+  /** Passed to `install` on every core; copied as `workerData` is, so `SharedArrayBuffer`s are shared. */
+  options?: unknown;
+}
+
+/** What a service sees of the scheduler it runs beside. */
+export interface Core {
+  /** This scheduler's index: 0 on the thread that started the group. */
+  readonly index: number;
+  /** How many schedulers the group has. */
+  readonly count: number;
+  /** The scheduler on this thread. */
+  readonly scheduler: Scheduler;
+  /**
+   * Sends `message` to this service on scheduler `to` (this one included), over the channel: in
+   * order, batched per synchronous run, held back while the inbox is full.
+   *
+   * @throws CodecError naming where in `message` a value cannot be copied.
+   */
+  send(to: number, message: unknown): void;
+  /** A scheduler picked by the power of two random choices over the load table's `placed` counts. */
+  pick(): number;
+  /** Counts `delta` more (or fewer) placed tasks on scheduler `index`, for `pick` and rebalancing. */
+  adjustLoad(index: number, delta: number): void;
+}
+
+/** The handlers a service's `install` returns. */
+export interface Service {
+  /**
+   * A message another core's instance of this service sent here. An error thrown here is uncaught
+   * on a worker thread: the thread dies and is reported down and replaced, like any crashed worker.
+   */
+  receive(message: unknown): void;
+  /** Scheduler `index`'s thread died; a replacement is starting on the same inbox. */
+  schedulerDown?(index: number, cause: unknown): void;
+}
+
+/** The export a service module provides. */
+export type InstallService = (core: Core, options: unknown) => Service | Promise<Service>;
+
+/** A service's message as it travels on the channel. */
+export interface ServiceMessage {
+  t: 'svc';
+  /** The service's index in the group's list. */
+  s: number;
+  m: unknown;
+}
+
+/** Imports and installs every service of `specs` on `core`, in order. */
+export async function installServices(
+  specs: readonly ServiceSpec[],
+  core: (service: number) => Core,
+): Promise<Service[]> {
+  const services: Service[] = [];
+  for (let s = 0; s < specs.length; s++) {
+    const spec = specs[s] as ServiceSpec;
+    const exports = (await import(spec.module)) as { install?: InstallService };
+    if (typeof exports.install !== 'function') {
+      throw new TypeError(`options.services[${s}].module: ${spec.module} exports no install function`);
+    }
+    services.push(await exports.install(core(s), spec.options));
+  }
+  return services;
+}
