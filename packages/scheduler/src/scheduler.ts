@@ -145,6 +145,26 @@ export class Scheduler {
     return true;
   }
 
+  /**
+   * Ends `task` now with `error` as its outcome, whatever it is doing: its generator is returned, so
+   * its `finally` blocks run (a `yield` inside one is not resumed). Called from inside the task's
+   * own slice, the task ends when the slice does.
+   *
+   * @returns false when the task had ended already.
+   */
+  cancel<T>(task: Task<T>, error: unknown): boolean {
+    if (task.state === 'done' || task.cancelWith !== undefined) return false;
+    if (task === this.#current) {
+      task.cancelWith = { error };
+      return true;
+    }
+    // A runnable task stays in the run queue and is skipped when its turn comes.
+    if (task.state === 'waiting') this.#waiting--;
+    task.state = 'done';
+    this.#close(task, error);
+    return true;
+  }
+
   /** @internal Makes sure a turn will run soon (after new work arrived from outside). */
   wake(): void {
     if (this.#turnScheduled || this.#inTurn) return;
@@ -193,7 +213,9 @@ export class Scheduler {
       const deadline = started + this.#maxTurnMs;
       let ran = 0;
       while (queue.length > 0 && ran < maxSlices) {
-        this.#runSlice(queue.shift());
+        const task = queue.shift();
+        if (task.state === 'done') continue; // cancelled while it waited for its turn
+        this.#runSlice(task);
         if (++ran % CLOCK_EVERY === 0 && performance.now() >= deadline) break;
       }
       this.#slices += ran;
@@ -224,11 +246,17 @@ export class Scheduler {
     } catch (error) {
       this.#current = undefined;
       task.slices++;
-      this.#end(task, { ok: false, error });
+      const cancelled = task.cancelWith;
+      this.#end(task, { ok: false, error: cancelled === undefined ? error : cancelled.error });
       return;
     }
     this.#current = undefined;
     task.slices++;
+    if (task.cancelWith !== undefined) {
+      if (step.done !== true) this.#close(task, task.cancelWith.error);
+      else this.#end(task, { ok: false, error: task.cancelWith.error });
+      return;
+    }
     if (step.done === true) {
       this.#end(task, { ok: true, value: step.value });
       return;
@@ -254,6 +282,17 @@ export class Scheduler {
       if (yielded instanceof Checkpoint) task.snapshot = yielded.state;
       this.#runnable.push(task);
     }
+  }
+
+  /** Returns the generator of a cancelled task (running its `finally` blocks) and ends the task. */
+  #close(task: Task, error: unknown): void {
+    task.state = 'done';
+    try {
+      task.generator.return(undefined as never);
+    } catch {
+      // A finally block that throws: the task ends with the cancellation all the same.
+    }
+    this.#end(task, { ok: false, error });
   }
 
   #wakeAt(task: Task, ms: number): void {

@@ -25,6 +25,8 @@ export class Task<T = unknown> implements PromiseLike<T> {
   resumeThrows = false;
   /** Whatever the code that spawned the task attaches to it, e.g. the process it runs. */
   context: unknown = undefined;
+  /** @internal Set by `cancel` while the task's own slice runs: it ends when the slice does. */
+  cancelWith: { error: unknown } | undefined = undefined;
   /** @internal When a sleeping or parked task is due; a timer entry for another time is stale. */
   wakeAt = Number.POSITIVE_INFINITY;
   /** The state a migratable task saved at its last `checkpoint`. */

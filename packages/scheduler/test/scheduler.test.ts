@@ -153,3 +153,49 @@ describe('parking', () => {
     expect(scheduler.current).toBeUndefined();
   });
 });
+
+describe('cancel', () => {
+  it('ends a runnable, a sleeping or a parked task at once, running its finally blocks', async () => {
+    const scheduler = new Scheduler();
+    const cleaned: string[] = [];
+    const body = (name: string, wait: () => Generator<unknown, void, unknown>) =>
+      function* () {
+        try {
+          for (;;) yield* wait();
+        } finally {
+          cleaned.push(name);
+        }
+      };
+    const busy = scheduler.spawn(
+      body('busy', function* () {
+        yield;
+      }),
+    );
+    const sleeper = scheduler.spawn(body('sleeper', () => sleep(1000)));
+    const parked = scheduler.spawn(
+      body('parked', function* () {
+        yield new Park();
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    for (const task of [busy, sleeper, parked]) expect(scheduler.cancel(task, 'killed')).toBe(true);
+    expect(scheduler.cancel(busy, 'again')).toBe(false);
+    for (const task of [busy, sleeper, parked]) await expect(task).rejects.toBe('killed');
+    expect(cleaned.sort()).toEqual(['busy', 'parked', 'sleeper']);
+    expect(scheduler.stats()).toMatchObject({ waiting: 0 });
+  });
+
+  it('ends a task that cancels itself when its slice ends, not in the middle of it', async () => {
+    const scheduler = new Scheduler();
+    const steps: string[] = [];
+    const task = scheduler.spawn(function* () {
+      steps.push('before');
+      scheduler.cancel(scheduler.current as never, 'self');
+      steps.push('after, same slice');
+      yield;
+      steps.push('never');
+    });
+    await expect(task).rejects.toBe('self');
+    expect(steps).toEqual(['before', 'after, same slice']);
+  });
+});
