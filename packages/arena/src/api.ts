@@ -1,3 +1,4 @@
+import type { ArenaLimitError } from './errors.js';
 /** Options of {@link BlockPool.create}. */
 export interface BlockPoolOptions {
   /**
@@ -53,6 +54,13 @@ export interface ArenaOptions {
    * @defaultValue Infinity
    */
   limit?: number;
+  /**
+   * Called with the error when an allocation would pass `limit`, just before it is thrown: lets the
+   * arena's owner act on it even if the code that allocated catches the error (the actors runtime
+   * ends a process that passes its `maxHeapSize` this way).
+   * @defaultValue none
+   */
+  onLimit?: ((error: ArenaLimitError) => void) | undefined;
 }
 
 /** What an arena holds and has held. */

@@ -42,6 +42,7 @@ export class Arena {
   readonly #data: SharedArrayBuffer;
   readonly #blockSize: number;
   readonly #limit: number;
+  readonly #onLimit: ((error: ArenaLimitError) => void) | undefined;
   /** Pool blocks held, in the order they were taken. */
   #blocks: number[] = [];
   /** Allocations larger than a block, each in a buffer of its own (like malloc's mmap threshold). */
@@ -78,6 +79,10 @@ export class Arena {
     this.#data = pool.buffer;
     this.#blockSize = pool.blockSize;
     this.#limit = limit;
+    if (options.onLimit !== undefined && typeof options.onLimit !== 'function') {
+      throw new TypeError(`options.onLimit must be a function, got ${describe(options.onLimit)}`);
+    }
+    this.#onLimit = options.onLimit;
   }
 
   /** The pool this arena takes its blocks from. */
@@ -273,7 +278,9 @@ export class Arena {
     const fitsHere = end <= this.#blockEnd;
     const requested = fitsHere ? end - cursor : bytes; // a new block starts aligned
     if (used + requested > this.#limit) {
-      throw new ArenaLimitError(this.#limit, used, requested);
+      const error = new ArenaLimitError(this.#limit, used, requested);
+      this.#onLimit?.(error);
+      throw error;
     }
     if (fitsHere) {
       this.#cursor = end;

@@ -124,6 +124,20 @@ describe('Arena', () => {
     expect(() => new Arena(poolOf(), { limit: 10 }).f64(2000)).toThrow(ArenaLimitError);
   });
 
+  it('tells its owner through onLimit before it throws, even when the caller catches the error', () => {
+    const seen: unknown[] = [];
+    const arena = new Arena(poolOf(), { limit: 64, onLimit: (error) => seen.push(error) });
+    arena.u8(64);
+    try {
+      arena.u8(1);
+    } catch {
+      // swallowed by the allocating code
+    }
+    expect(seen).toHaveLength(1);
+    expect(ArenaLimitError.isInstance(seen[0])).toBe(true);
+    expect(() => new Arena(poolOf(), { onLimit: 'no' as never })).toThrow(/options\.onLimit must be a function/);
+  });
+
   it('surfaces pool exhaustion as OutOfMemoryError without corrupting itself', () => {
     const arena = new Arena(poolOf(64 * KiB));
     for (let i = 0; i < 16; i++) arena.u8(4096);

@@ -1,0 +1,108 @@
+import { LMSQueue } from '@beamish/lfqueue';
+import { generationOf, MAX_GENERATION, MAX_PROCESSES, makePid, type Pid, slotOf } from './pid.js';
+
+/** int32 words per slot: its generation, and the core its process runs on (-1: none). */
+const SLOT_INTS = 2;
+const HEADER_INTS = 16;
+/** Header words: the next slot never used, and the capacity. */
+const NEXT_UNUSED = 0;
+const CAPACITY = 1;
+
+/** What a table's buffers are, to hand to another thread. */
+export interface ProcessTableHandle {
+  slots: SharedArrayBuffer;
+  free: SharedArrayBuffer;
+}
+
+/**
+ * The shared process table: which core each live process runs on, for every thread at once. A pid
+ * names a slot and a generation; the pid is alive while its slot holds that generation and a core.
+ * Slots are handed out in order first, then reused from a lock-free queue of freed ones (FIFO, so a
+ * slot comes back as late as possible and an old pid is very unlikely to meet its slot's next user).
+ */
+export class ProcessTable {
+  readonly capacity: number;
+  readonly #ints: Int32Array;
+  readonly #free: LMSQueue;
+  readonly handle: ProcessTableHandle;
+
+  private constructor(handle: ProcessTableHandle) {
+    this.handle = handle;
+    this.#ints = new Int32Array(handle.slots);
+    this.#free = LMSQueue.attach(handle.free, { spareNodes: 0 });
+    this.capacity = this.#ints[CAPACITY] as number;
+  }
+
+  /** @throws RangeError when `capacity` is not an integer from 1 to 2^21. */
+  static create(capacity: number): ProcessTable {
+    if (!Number.isInteger(capacity) || capacity < 1 || capacity > MAX_PROCESSES) {
+      throw new RangeError(`options.maxProcesses must be an integer from 1 to ${MAX_PROCESSES}, got ${String(capacity)}`);
+    }
+    const slots = new SharedArrayBuffer(4 * (HEADER_INTS + SLOT_INTS * capacity));
+    const ints = new Int32Array(slots);
+    ints[CAPACITY] = capacity;
+    for (let slot = 0; slot < capacity; slot++) ints[HEADER_INTS + SLOT_INTS * slot + 1] = -1;
+    return new ProcessTable({ slots, free: LMSQueue.create({ capacity }).buffer });
+  }
+
+  static attach(handle: ProcessTableHandle): ProcessTable {
+    return new ProcessTable(handle);
+  }
+
+  /** A new pid living on `core`, or undefined when the table is full (Erlang's `system_limit`). */
+  allocate(core: number): Pid | undefined {
+    const ints = this.#ints;
+    let slot: number | undefined;
+    if (Atomics.load(ints, NEXT_UNUSED) < this.capacity) {
+      const next = Atomics.add(ints, NEXT_UNUSED, 1);
+      if (next < this.capacity) slot = next;
+    }
+    slot ??= this.#free.tryDequeue();
+    if (slot === undefined) return undefined;
+    const at = HEADER_INTS + SLOT_INTS * slot;
+    const generation = ((Atomics.load(ints, at) as number) % MAX_GENERATION) + 1;
+    Atomics.store(ints, at + 1, core);
+    Atomics.store(ints, at, generation);
+    return makePid(slot, generation);
+  }
+
+  /** The core `pid` lives on, or -1 when it is not alive. */
+  coreOf(pid: Pid): number {
+    const ints = this.#ints;
+    const slot = slotOf(pid);
+    if (slot >= this.capacity) return -1;
+    const at = HEADER_INTS + SLOT_INTS * slot;
+    const generation = generationOf(pid);
+    if (Atomics.load(ints, at) !== generation) return -1;
+    const core = Atomics.load(ints, at + 1);
+    // Read the generation again: the slot may have changed hands between the two loads.
+    return Atomics.load(ints, at) === generation ? core : -1;
+  }
+
+  /** Ends `pid`'s life in the table and frees its slot. Does nothing for a pid not alive. */
+  release(pid: Pid): void {
+    const ints = this.#ints;
+    const at = HEADER_INTS + SLOT_INTS * slotOf(pid);
+    if (Atomics.load(ints, at) !== generationOf(pid)) return;
+    if (Atomics.exchange(ints, at + 1, -1) === -1) return;
+    this.#free.tryEnqueue(slotOf(pid));
+  }
+
+  /** Every live pid on `core`. */
+  pidsOn(core: number): Pid[] {
+    const ints = this.#ints;
+    const pids: Pid[] = [];
+    const used = Math.min(Atomics.load(ints, NEXT_UNUSED), this.capacity);
+    for (let slot = 0; slot < used; slot++) {
+      const at = HEADER_INTS + SLOT_INTS * slot;
+      if (Atomics.load(ints, at + 1) === core) pids.push(makePid(slot, Atomics.load(ints, at)));
+    }
+    return pids;
+  }
+
+  /** Live processes in the whole system. */
+  get size(): number {
+    const used = Math.min(Atomics.load(this.#ints, NEXT_UNUSED), this.capacity);
+    return used - this.#free.size();
+  }
+}
