@@ -80,6 +80,8 @@ export class Scheduler {
   #waiting = 0;
   #busyMs = 0;
   #current: Task | undefined = undefined;
+  /** Tasks waiting for a time (sleeping, or parked with a timeout). */
+  #timed = 0;
   #turnScheduled = false;
   #inTurn = false;
   #timer: NodeJS.Timeout | undefined;
@@ -140,7 +142,7 @@ export class Scheduler {
    */
   unpark<T>(task: Task<T>, value: unknown): boolean {
     if (task.state !== 'waiting' || !(task.resumeWith instanceof Park)) return false;
-    task.wakeAt = Number.POSITIVE_INFINITY;
+    this.#forgetWake(task);
     this.resume(task, value, false);
     return true;
   }
@@ -160,6 +162,7 @@ export class Scheduler {
     }
     // A runnable task stays in the run queue and is skipped when its turn comes.
     if (task.state === 'waiting') this.#waiting--;
+    this.#forgetWake(task);
     task.state = 'done';
     this.#close(task, error);
     return true;
@@ -298,7 +301,21 @@ export class Scheduler {
   #wakeAt(task: Task, ms: number): void {
     const at = performance.now() + ms;
     task.wakeAt = at;
+    this.#timed++;
     this.#sleeping.add(at, task);
+  }
+
+  /**
+   * The task no longer waits for a time. Its heap entry goes stale (and is skipped); once no task
+   * waits for a time the heap and the Node timer go, so that a cancelled sleeper keeps nothing alive.
+   */
+  #forgetWake(task: Task): void {
+    if (task.wakeAt === Number.POSITIVE_INFINITY) return;
+    task.wakeAt = Number.POSITIVE_INFINITY;
+    if (--this.#timed === 0) {
+      this.#sleeping.clear();
+      this.#armTimer(performance.now());
+    }
   }
 
   #suspend(task: Task): void {
@@ -319,6 +336,7 @@ export class Scheduler {
       // An entry for another time is stale: the task was unparked since, and may wait again.
       if (task.wakeAt !== at || task.state !== 'waiting') continue;
       task.wakeAt = Number.POSITIVE_INFINITY;
+      this.#timed--;
       this.resume(task, task.resumeWith instanceof Park ? TIMED_OUT : undefined, false);
     }
   }

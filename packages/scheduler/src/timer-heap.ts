@@ -29,6 +29,12 @@ export class TimerHeap<T> {
     items[i] = item;
   }
 
+  /** Removes every item. */
+  clear(): void {
+    this.#at.length = 0;
+    this.#items.length = 0;
+  }
+
   /** Removes and returns the earliest item; only call when `size > 0`. */
   pop(): T {
     const times = this.#at;

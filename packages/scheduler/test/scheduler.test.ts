@@ -185,6 +185,19 @@ describe('cancel', () => {
     expect(scheduler.stats()).toMatchObject({ waiting: 0 });
   });
 
+  it('drops the Node timer of a cancelled sleeper, so nothing is kept alive', async () => {
+    const scheduler = new Scheduler();
+    const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+    const before = timers();
+    const sleeper = scheduler.spawn(() => sleep(60_000));
+    sleeper.then(undefined, () => {});
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(timers()).toBe(before + 1);
+    scheduler.cancel(sleeper, 'stop');
+    expect(timers()).toBe(before);
+  });
+
   it('ends a task that cancels itself when its slice ends, not in the middle of it', async () => {
     const scheduler = new Scheduler();
     const steps: string[] = [];
