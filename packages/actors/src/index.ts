@@ -1,8 +1,49 @@
 /**
- * @beamish/actors — Erlang process semantics: spawn, send, selective receive, links, monitors, registered names, supervisors and servers.
- *
- * Not built yet: this entry point exports nothing so far (see the package README).
+ * @beamish/actors — Erlang processes for TypeScript: spawn, send, selective receive with timeouts,
+ * links, monitors, exit signals and registered names, on every core.
  *
  * @packageDocumentation
  */
-export {};
+export { sleep, wait } from '@beamish/scheduler';
+export {
+  demonitor,
+  exit,
+  heap,
+  isAlive,
+  link,
+  monitor,
+  type ProcessInfo,
+  processes,
+  processInfo,
+  register,
+  type SendOptions,
+  type SpawnOptions,
+  self,
+  send,
+  spawn,
+  spawnLink,
+  spawnMonitor,
+  trapExit,
+  unlink,
+  unregister,
+  whereis,
+} from './api.js';
+export { defineProcess, type ProcessDefinition } from './definition.js';
+export { ExitSignal } from './errors.js';
+export {
+  _,
+  type Guard,
+  isArray,
+  isBigInt,
+  isBoolean,
+  isNumber,
+  isObject,
+  isString,
+  type Matched,
+  matches,
+} from './patterns.js';
+export { isPid, type Pid, pidToString, type Ref } from './pid.js';
+export { type After, after, type Clause, on, receive } from './receive.js';
+export { SystemLimitError } from './runtime.js';
+export type { SendMode } from './signals.js';
+export { ActorSystem, type StartOptions, start, TimeoutError } from './system.js';

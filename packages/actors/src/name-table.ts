@@ -115,7 +115,9 @@ export class NameTable {
   #encode(name: string): number {
     const { read, written } = encoder.encodeInto(name, this.#scratch);
     if (read < name.length || written > MAX_NAME_BYTES) {
-      throw new RangeError(`name must be at most ${MAX_NAME_BYTES} bytes of UTF-8, got ${JSON.stringify(name.slice(0, 40))}…`);
+      throw new RangeError(
+        `name must be at most ${MAX_NAME_BYTES} bytes of UTF-8, got ${JSON.stringify(name.slice(0, 40))}…`,
+      );
     }
     return written;
   }

@@ -36,7 +36,9 @@ export class ProcessTable {
   /** @throws RangeError when `capacity` is not an integer from 1 to 2^21. */
   static create(capacity: number): ProcessTable {
     if (!Number.isInteger(capacity) || capacity < 1 || capacity > MAX_PROCESSES) {
-      throw new RangeError(`options.maxProcesses must be an integer from 1 to ${MAX_PROCESSES}, got ${String(capacity)}`);
+      throw new RangeError(
+        `options.maxProcesses must be an integer from 1 to ${MAX_PROCESSES}, got ${String(capacity)}`,
+      );
     }
     const slots = new SharedArrayBuffer(4 * (HEADER_INTS + SLOT_INTS * capacity));
     const ints = new Int32Array(slots);

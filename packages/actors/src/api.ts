@@ -1,0 +1,435 @@
+import type { Arena } from '@beamish/arena';
+import { copy } from '@beamish/scheduler';
+import { callerOf, currentProcess, runtimeFor } from './current.js';
+import { locationOf, type ProcessDefinition } from './definition.js';
+import { ExitSignal } from './errors.js';
+import { isPid, type Pid, type Ref } from './pid.js';
+import type { Process } from './process.js';
+import type { ProcessBody, Runtime } from './runtime.js';
+import type { RemoteSpawnOptions, SendMode } from './signals.js';
+
+/** Options of `spawn` (Erlang's `spawn_opt`). */
+export interface SpawnOptions {
+  /** Link the new process to the caller, atomically (`spawn_link`). @defaultValue false */
+  link?: boolean;
+  /** Monitor the new process from the caller; `spawnMonitor` returns the reference. @defaultValue false */
+  monitor?: boolean;
+  /** Register the new process under this name, visible on every core. @defaultValue none */
+  name?: string;
+  /**
+   * Where a process defined with `defineProcess` runs: a scheduler index, or `'local'` for the
+   * caller's. Closures always run on the caller's core. @defaultValue placement by the power of two
+   * random choices over every core
+   */
+  affinity?: number | 'local';
+  /** Bytes the process's `heap()` may hold; past it the process exits with `max_heap_size`. @defaultValue Infinity */
+  maxHeapSize?: number;
+  /** How the process's `send`s hand over messages by default. @defaultValue 'copy' */
+  mode?: SendMode;
+  /** Start trapping exits at once. @defaultValue false */
+  trapExit?: boolean;
+}
+
+/** Options of `send`. */
+export interface SendOptions {
+  /**
+   * `'copy'`: the receiver gets a copy of its own (immutable values are not copied). `'share'`: on
+   * the same core the receiver gets the very objects sent; across cores they are copied.
+   * @defaultValue the sending process's mode, else 'copy'
+   */
+  mode?: SendMode;
+}
+
+const SPAWN_KEYS = new Set(['link', 'monitor', 'name', 'affinity', 'maxHeapSize', 'mode', 'trapExit']);
+
+function checkSpawnOptions(options: unknown, count: number): SpawnOptions {
+  if (options === undefined) return {};
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('options must be an options object');
+  for (const key of Object.keys(options)) {
+    if (!SPAWN_KEYS.has(key)) throw new TypeError(`options.${key} is not a spawn option`);
+  }
+  const o = options as SpawnOptions;
+  if (o.name !== undefined && (typeof o.name !== 'string' || o.name === '')) {
+    throw new TypeError('options.name must be a non-empty string');
+  }
+  if (
+    o.affinity !== undefined &&
+    o.affinity !== 'local' &&
+    (!Number.isInteger(o.affinity) || o.affinity < 0 || o.affinity >= count)
+  ) {
+    throw new RangeError(
+      `options.affinity must be 'local' or a scheduler index from 0 to ${count - 1}, got ${String(o.affinity)}`,
+    );
+  }
+  if (o.maxHeapSize !== undefined && !(typeof o.maxHeapSize === 'number' && o.maxHeapSize >= 0)) {
+    throw new RangeError(
+      `options.maxHeapSize must be a number of bytes, 0 or more, got ${String(o.maxHeapSize)}`,
+    );
+  }
+  if (o.mode !== undefined && o.mode !== 'copy' && o.mode !== 'share') {
+    throw new TypeError(`options.mode must be 'copy' or 'share', got ${String(o.mode)}`);
+  }
+  return o;
+}
+
+function checkPid(what: string, pid: unknown): Pid {
+  if (!isPid(pid))
+    throw new TypeError(
+      `${what} must be a pid, got ${typeof pid === 'string' ? JSON.stringify(pid) : String(pid)}`,
+    );
+  return pid;
+}
+
+/** The pid a pid-or-name stands for; a name must be registered. */
+function resolve(runtime: Runtime, what: string, dest: unknown): Pid {
+  if (typeof dest === 'string') {
+    const pid = runtime.names.whereis(dest);
+    if (pid === undefined)
+      throw new TypeError(`${what}: no process is registered as ${JSON.stringify(dest)}`);
+    return pid;
+  }
+  return checkPid(what, dest);
+}
+
+const immutable = (value: unknown) => typeof value !== 'object' || value === null || Object.isFrozen(value);
+
+/** The core-independent part of every spawn. */
+function spawnWith(
+  what: string,
+  body: unknown,
+  args: unknown[],
+  rawOptions: unknown,
+  forced: SpawnOptions,
+): { pid: Pid; ref: Ref | undefined } {
+  const runtime = runtimeFor(what);
+  const options = { ...checkSpawnOptions(rawOptions, runtime.core.count), ...forced };
+  if (typeof body !== 'function') throw new TypeError(`${what}: body must be a generator function`);
+  const parent = callerOf(what);
+  if ((options.link || options.monitor) && parent === undefined) {
+    throw new TypeError(
+      `${what}: options.${options.link ? 'link' : 'monitor'} needs a calling process to link or monitor from`,
+    );
+  }
+  const location = locationOf(body);
+  const here = runtime.core.index;
+  const at =
+    location === undefined || options.affinity === 'local' ? here : (options.affinity ?? runtime.core.pick());
+  const remote: RemoteSpawnOptions = {
+    name: options.name,
+    maxHeapSize: options.maxHeapSize,
+    trapExit: options.trapExit,
+    mode: options.mode,
+  };
+  const ref = options.monitor ? runtime.ref() : undefined;
+  const linkTo = options.link ? parent?.pid : undefined;
+  const monitor = ref !== undefined && parent !== undefined ? { by: parent.pid, ref } : undefined;
+  let pid: Pid;
+  if (at === here) {
+    const generator = (body as (...a: unknown[]) => ProcessBody)(
+      ...(args.every(immutable) ? args : copy(args, 'args')),
+    );
+    if (typeof generator?.next !== 'function')
+      throw new TypeError(`${what}: body must be a generator function`);
+    pid = runtime.allocate(here);
+    claimName(runtime, pid, options.name, () => runtime.table.release(pid));
+    runtime.spawnHere({ body: generator, options: remote, pid, linkTo, monitor });
+  } else {
+    const { module, name } = location as NonNullable<typeof location>;
+    pid = runtime.spawnThere(at, { module, name, args, options: remote, linkTo, monitor });
+    claimName(runtime, pid, options.name, () =>
+      runtime.route(pid, { k: 'exit', to: pid, from: pid, reason: 'kill', link: false }),
+    );
+  }
+  if (parent !== undefined) {
+    if (linkTo !== undefined) parent.links.add(pid);
+    if (ref !== undefined) parent.monitors.set(ref, pid);
+  }
+  return { pid, ref };
+}
+
+function claimName(runtime: Runtime, pid: Pid, name: string | undefined, undo: () => void): void {
+  if (name === undefined) return;
+  const outcome = runtime.names.register(name, pid);
+  if (outcome === 'ok') return;
+  undo();
+  throw new TypeError(
+    outcome === 'taken'
+      ? `options.name: ${JSON.stringify(name)} is registered already`
+      : 'options.name: the name table is full',
+  );
+}
+
+/**
+ * Starts a process and returns its pid at once. A closure (any generator function) runs on the
+ * caller's core; a process made with `defineProcess` runs where placement puts it (or where
+ * `options.affinity` says), with `args` copied there.
+ *
+ * @example
+ * ```ts
+ * const pid = spawn(function* () {
+ *   const [from, text] = (yield* receive()) as [Pid, string];
+ *   send(from, text.toUpperCase());
+ * });
+ * ```
+ * @throws TypeError/RangeError for bad options (naming the option); `SystemLimitError` when the
+ *   process table is full; `CodecError` when `args` cannot be copied to another core.
+ */
+export function spawn(body: () => ProcessBody, options?: SpawnOptions): Pid;
+export function spawn<A extends unknown[]>(
+  definition: ProcessDefinition<A>,
+  args: A,
+  options?: SpawnOptions,
+): Pid;
+export function spawn(body: unknown, argsOrOptions?: unknown, options?: unknown): Pid {
+  const [args, opts] = Array.isArray(argsOrOptions) ? [argsOrOptions, options] : [[], argsOrOptions];
+  return spawnWith('spawn', body, args, opts, {}).pid;
+}
+
+/** `spawn` with `{ link: true }`: the new process is linked to the caller before it runs. */
+export function spawnLink(body: () => ProcessBody, options?: SpawnOptions): Pid;
+export function spawnLink<A extends unknown[]>(
+  definition: ProcessDefinition<A>,
+  args: A,
+  options?: SpawnOptions,
+): Pid;
+export function spawnLink(body: unknown, argsOrOptions?: unknown, options?: unknown): Pid {
+  const [args, opts] = Array.isArray(argsOrOptions) ? [argsOrOptions, options] : [[], argsOrOptions];
+  return spawnWith('spawnLink', body, args, opts, { link: true }).pid;
+}
+
+/** `spawn` with `{ monitor: true }`: returns the pid and the monitor's reference. */
+export function spawnMonitor(body: () => ProcessBody, options?: SpawnOptions): [Pid, Ref];
+export function spawnMonitor<A extends unknown[]>(
+  definition: ProcessDefinition<A>,
+  args: A,
+  options?: SpawnOptions,
+): [Pid, Ref];
+export function spawnMonitor(body: unknown, argsOrOptions?: unknown, options?: unknown): [Pid, Ref] {
+  const [args, opts] = Array.isArray(argsOrOptions) ? [argsOrOptions, options] : [[], argsOrOptions];
+  const { pid, ref } = spawnWith('spawnMonitor', body, args, opts, { monitor: true });
+  return [pid, ref as Ref];
+}
+
+/** The calling process's pid. @throws TypeError outside a process. */
+export function self(): Pid {
+  return currentProcess('self()').pid;
+}
+
+/**
+ * Sends `message` to a process, by pid or registered name, on any core. Sending to a pid that is
+ * not alive does nothing, as in Erlang; messages from one process to another arrive in the order sent.
+ *
+ * @example
+ * ```ts
+ * send(pid, ['hello', self()]);
+ * send('logger', { level: 'info', text: 'started' });
+ * ```
+ * @throws TypeError for a name nobody registered or something that is not a pid; `CodecError`,
+ *   naming where, for a message that cannot be copied (nothing is sent).
+ */
+export function send(dest: Pid | string, message: unknown, options: SendOptions = {}): void {
+  const runtime = runtimeFor('send');
+  const to = resolve(runtime, 'dest', dest);
+  const mode = options.mode ?? callerOf('send')?.mode ?? 'copy';
+  if (mode !== 'copy' && mode !== 'share')
+    throw new TypeError(`options.mode must be 'copy' or 'share', got ${String(mode)}`);
+  runtime.send(to, message, mode);
+}
+
+/**
+ * `exit(reason)` ends the calling process with `reason` (Erlang's `exit/1`: it throws, and a
+ * `try`/`finally` in the process runs). `exit(pid, reason)` sends an exit signal (Erlang's `exit/2`):
+ * `'normal'` is ignored unless the target traps exits, `'kill'` cannot be trapped and kills with
+ * reason `'killed'`, anything else kills a process that does not trap exits and reaches one that
+ * does as `['EXIT', from, reason]`.
+ */
+export function exit(reason: unknown): never;
+export function exit(pid: Pid, reason: unknown): void;
+export function exit(...args: unknown[]): undefined {
+  if (args.length === 1) {
+    currentProcess('exit(reason)');
+    throw new ExitSignal(args[0]);
+  }
+  const runtime = runtimeFor('exit');
+  const to = checkPid('pid', args[0]);
+  const from = callerOf('exit')?.pid ?? to;
+  runtime.route(to, { k: 'exit', to, from, reason: args[1], link: false });
+  return undefined;
+}
+
+/**
+ * Links the caller and `pid`: when either exits, the other gets an exit signal. Linking to a process
+ * that is not alive sends the caller an exit signal with reason `'noproc'`.
+ */
+export function link(pid: Pid): void {
+  const proc = currentProcess('link');
+  const to = checkPid('pid', pid);
+  if (to === proc.pid || proc.links.has(to)) return;
+  proc.links.add(to);
+  runtimeFor('link').route(to, { k: 'link', to, from: proc.pid });
+}
+
+/** Removes the link between the caller and `pid`, if any; no exit signal crosses it afterwards. */
+export function unlink(pid: Pid): void {
+  const proc = currentProcess('unlink');
+  const to = checkPid('pid', pid);
+  if (!proc.links.delete(to)) return;
+  runtimeFor('unlink').route(to, { k: 'unlink', to, from: proc.pid });
+}
+
+/**
+ * Monitors `pid`: when it exits the caller gets `['DOWN', ref, 'process', pid, reason]`; at once,
+ * with reason `'noproc'`, if it is not alive.
+ */
+export function monitor(pid: Pid): Ref {
+  const proc = currentProcess('monitor');
+  const to = checkPid('pid', pid);
+  const runtime = runtimeFor('monitor');
+  const ref = runtime.ref();
+  proc.monitors.set(ref, to);
+  runtime.route(to, { k: 'monitor', to, from: proc.pid, ref });
+  return ref;
+}
+
+/**
+ * Turns a monitor off. With `{ flush: true }` a `DOWN` message for it already in the mailbox is
+ * removed too.
+ */
+export function demonitor(ref: Ref, options: { flush?: boolean } = {}): void {
+  const proc = currentProcess('demonitor');
+  const target = proc.monitors.get(ref);
+  if (target !== undefined) {
+    proc.monitors.delete(ref);
+    runtimeFor('demonitor').route(target, { k: 'demonitor', to: target, ref });
+  }
+  if (options.flush) {
+    for (let i = proc.mailbox.length - 1; i >= proc.head; i--) {
+      const m = proc.mailbox[i];
+      if (Array.isArray(m) && m[0] === 'DOWN' && m[1] === ref) proc.take(i);
+    }
+  }
+}
+
+/** Sets whether the caller traps exits; returns the previous setting. */
+export function trapExit(flag: boolean): boolean {
+  if (typeof flag !== 'boolean') throw new TypeError(`flag must be true or false, got ${String(flag)}`);
+  const proc = currentProcess('trapExit');
+  const previous = proc.trapExit;
+  proc.trapExit = flag;
+  return previous;
+}
+
+/**
+ * Registers `pid` (by default the caller) under `name`, on every core; the name is freed when the
+ * process exits.
+ *
+ * @throws TypeError when the name is taken, the process is not alive, or the process has a name already.
+ */
+export function register(name: string, pid?: Pid): void {
+  const runtime = runtimeFor('register');
+  if (typeof name !== 'string' || name === '') throw new TypeError('name must be a non-empty string');
+  const target = pid === undefined ? currentProcess('register').pid : checkPid('pid', pid);
+  const local = runtime.processes.get(target);
+  if (local?.name !== undefined)
+    throw new TypeError(`pid is registered already, as ${JSON.stringify(local.name)}`);
+  if (runtime.table.coreOf(target) < 0) throw new TypeError('pid: the process is not alive');
+  const outcome = runtime.names.register(name, target);
+  if (outcome !== 'ok') {
+    throw new TypeError(
+      outcome === 'taken'
+        ? `name: ${JSON.stringify(name)} is registered already`
+        : 'name: the name table is full',
+    );
+  }
+  if (local !== undefined) local.name = name;
+  else runtime.route(target, { k: 'named', to: target, name });
+}
+
+/** Frees `name`. @throws TypeError when nobody has it. */
+export function unregister(name: string): void {
+  const runtime = runtimeFor('unregister');
+  const pid = runtime.names.unregister(name);
+  if (pid === undefined) throw new TypeError(`name: ${JSON.stringify(name)} is not registered`);
+  const local = runtime.processes.get(pid);
+  if (local !== undefined && local.name === name) local.name = undefined;
+  else runtime.route(pid, { k: 'named', to: pid, name: undefined });
+}
+
+/** The pid registered as `name`, or undefined. */
+export function whereis(name: string): Pid | undefined {
+  const runtime = runtimeFor('whereis');
+  if (typeof name !== 'string') throw new TypeError('name must be a string');
+  const pid = runtime.names.whereis(name);
+  return pid !== undefined && runtime.table.coreOf(pid) >= 0 ? pid : undefined;
+}
+
+/** True while `pid`'s process runs, on any core. */
+export function isAlive(pid: Pid): boolean {
+  return runtimeFor('isAlive').table.coreOf(checkPid('pid', pid)) >= 0;
+}
+
+/** The pids of every live process, on every core. */
+export function processes(): Pid[] {
+  const runtime = runtimeFor('processes');
+  const pids: Pid[] = [];
+  for (let core = 0; core < runtime.core.count; core++) pids.push(...runtime.table.pidsOn(core));
+  return pids;
+}
+
+/** What `processInfo` reports. */
+export interface ProcessInfo {
+  pid: Pid;
+  status: 'runnable' | 'waiting' | 'exiting';
+  /** The scheduler (core) it runs on. */
+  core: number;
+  registeredName: string | undefined;
+  messageQueueLength: number;
+  slices: number;
+  /** Bytes its `heap()` holds. */
+  heapBytes: number;
+  links: Pid[];
+  /** The processes it monitors. */
+  monitors: Pid[];
+  /** The processes that monitor it. */
+  monitoredBy: Pid[];
+  trapExit: boolean;
+}
+
+/** Information about a process on the caller's core, or undefined if it is not alive (or elsewhere: see `core`). */
+export function processInfo(pid: Pid): ProcessInfo | undefined {
+  const runtime = runtimeFor('processInfo');
+  const proc = runtime.processes.get(checkPid('pid', pid));
+  return proc === undefined ? undefined : infoOf(proc, runtime.core.index);
+}
+
+export function infoOf(proc: Process, core: number): ProcessInfo {
+  const task = proc.task;
+  return {
+    pid: proc.pid,
+    status: proc.exiting ? 'exiting' : task?.state === 'waiting' ? 'waiting' : 'runnable',
+    core,
+    registeredName: proc.name,
+    messageQueueLength: proc.queued,
+    slices: task?.slices ?? 0,
+    heapBytes: proc.arena?.stats().bytesHeld ?? 0,
+    links: [...proc.links],
+    monitors: [...proc.monitors.values()],
+    monitoredBy: [...proc.watchers.values()],
+    trapExit: proc.trapExit,
+  };
+}
+
+/**
+ * The calling process's arena (`@beamish/arena`): typed memory released in one step when the
+ * process exits, whatever the reason, and bounded by its `maxHeapSize`.
+ *
+ * @example
+ * ```ts
+ * const samples = heap().f64(1024);
+ * ```
+ */
+export function heap(): Arena {
+  const proc = currentProcess('heap()');
+  return runtimeFor('heap()').heapOf(proc);
+}

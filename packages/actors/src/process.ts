@@ -1,0 +1,59 @@
+import type { Arena } from '@beamish/arena';
+import type { Task } from '@beamish/scheduler';
+import type { Pid, Ref } from './pid.js';
+import type { SendMode } from './signals.js';
+
+/** Where a process is in its life, as `processInfo` reports it. */
+export type ProcessStatus = 'runnable' | 'waiting' | 'exiting';
+
+/**
+ * One process on this core: its mailbox, links and monitors. The process's code runs as a task of
+ * the core's scheduler; the task's `context` is this object.
+ */
+export class Process {
+  readonly pid: Pid;
+  /** Messages not yet received, oldest first, from `head` on (the ones before are taken). */
+  readonly mailbox: unknown[] = [];
+  head = 0;
+  readonly links = new Set<Pid>();
+  /** Monitors this process holds: ref → the process it watches. */
+  readonly monitors = new Map<Ref, Pid>();
+  /** Monitors on this process: ref → the process to tell when it exits. */
+  readonly watchers = new Map<Ref, Pid>();
+  trapExit = false;
+  name: string | undefined = undefined;
+  /** The default mode of what it sends. */
+  mode: SendMode = 'copy';
+  maxHeapSize = Number.POSITIVE_INFINITY;
+  arena: Arena | undefined = undefined;
+  task: Task | undefined = undefined;
+  /** Set once the process has begun to exit; nothing reaches it any more. */
+  exiting = false;
+
+  constructor(pid: Pid) {
+    this.pid = pid;
+  }
+
+  /** Messages waiting in the mailbox. */
+  get queued(): number {
+    return this.mailbox.length - this.head;
+  }
+
+  /** Removes the message at `index` (from the mailbox's start) and returns it. */
+  take(index: number): unknown {
+    const mailbox = this.mailbox;
+    const message = mailbox[index];
+    if (index === this.head) {
+      mailbox[index] = undefined;
+      this.head++;
+      // Compact once the taken messages are most of the array.
+      if (this.head > 64 && this.head * 2 > mailbox.length) {
+        mailbox.splice(0, this.head);
+        this.head = 0;
+      }
+    } else {
+      mailbox.splice(index, 1);
+    }
+    return message;
+  }
+}

@@ -1,0 +1,358 @@
+import { Arena, BlockPool, type BlockPoolHandle } from '@beamish/arena';
+import { CodecError, type Core, copy, type Scheduler, type Service } from '@beamish/scheduler';
+import { ExitSignal, reasonOf } from './errors.js';
+import { NameTable } from './name-table.js';
+import { makeRef, type Pid, type Ref } from './pid.js';
+import { Process } from './process.js';
+import { ProcessTable, type ProcessTableHandle } from './process-table.js';
+import type { DeadPids, RemoteSpawnOptions, SendMode, Signal } from './signals.js';
+
+/** The shared state every core's runtime attaches to (handed to worker threads as `workerData`). */
+export interface RuntimeShared {
+  table: ProcessTableHandle;
+  names: SharedArrayBuffer;
+  pool: BlockPoolHandle;
+}
+
+/** A process body: a generator whose every `yield` ends a time slice. */
+export type ProcessBody = Generator<unknown, unknown, unknown>;
+
+/** What a runtime needs to start a process here. */
+export interface LocalSpawn {
+  body: ProcessBody;
+  options: RemoteSpawnOptions;
+  /** A pid allocated by the spawner on another core; else one is allocated here. */
+  pid?: Pid | undefined;
+  linkTo?: Pid | undefined;
+  monitor?: { by: Pid; ref: Ref } | undefined;
+}
+
+/** A `system_limit` error: the process table is full. */
+export class SystemLimitError extends RangeError {
+  readonly reason = 'system_limit';
+  constructor(capacity: number) {
+    super(`system_limit: the process table is full (${capacity} processes; see options.maxProcesses)`);
+    this.name = 'SystemLimitError';
+  }
+}
+
+const isShared = (value: unknown): boolean =>
+  typeof value !== 'object' || value === null || Object.isFrozen(value);
+
+/**
+ * The process runtime of one core: its processes, and the delivery of messages and signals to them,
+ * here or through the cross-core channel. One runs beside every scheduler of a system, installed as
+ * a scheduler service.
+ */
+export class Runtime implements Service {
+  readonly core: Core;
+  readonly scheduler: Scheduler;
+  readonly table: ProcessTable;
+  readonly names: NameTable;
+  readonly pool: BlockPool;
+  readonly processes = new Map<Pid, Process>();
+  /** Signals for processes another core has spawned here and whose spawn has not arrived yet. */
+  readonly #embryos = new Map<Pid, Signal[]>();
+  readonly #modules = new Map<string, Promise<Record<string, unknown>>>();
+
+  constructor(core: Core, shared: RuntimeShared) {
+    this.core = core;
+    this.scheduler = core.scheduler;
+    this.table = ProcessTable.attach(shared.table);
+    this.names = NameTable.attach(shared.names);
+    this.pool = BlockPool.attach(shared.pool);
+  }
+
+  /** The process whose slice is running on this thread, if any. */
+  current(): Process | undefined {
+    const context = this.scheduler.current?.context;
+    return context instanceof Process ? context : undefined;
+  }
+
+  /** Allocates a pid on `core`, counting it in the load table. */
+  allocate(core: number): Pid {
+    const pid = this.table.allocate(core);
+    if (pid === undefined) throw new SystemLimitError(this.table.capacity);
+    this.core.adjustLoad(core, 1);
+    return pid;
+  }
+
+  /** Starts a process on this core. */
+  spawnHere(spawn: LocalSpawn): Process {
+    const pid = spawn.pid ?? this.allocate(this.core.index);
+    const proc = new Process(pid);
+    const { options } = spawn;
+    proc.trapExit = options.trapExit === true;
+    proc.mode = options.mode ?? 'copy';
+    proc.maxHeapSize = options.maxHeapSize ?? Number.POSITIVE_INFINITY;
+    proc.name = options.name;
+    if (spawn.linkTo !== undefined) proc.links.add(spawn.linkTo);
+    if (spawn.monitor !== undefined) proc.watchers.set(spawn.monitor.ref, spawn.monitor.by);
+    this.processes.set(pid, proc);
+    const task = this.scheduler.spawn(spawn.body);
+    task.context = proc;
+    proc.task = task;
+    task.onEnd = (outcome) => this.#exited(proc, outcome.ok ? 'normal' : reasonOf(outcome.error));
+    const early = this.#embryos.get(pid);
+    if (early !== undefined) {
+      this.#embryos.delete(pid);
+      for (const signal of early) this.#deliver(proc, signal);
+    }
+    return proc;
+  }
+
+  /** Asks core `core` to start `module`'s export `name` under a pid allocated here. */
+  spawnThere(core: number, signal: Omit<Extract<Signal, { k: 'spawn' }>, 'to' | 'k'>): Pid {
+    const pid = this.allocate(core);
+    try {
+      this.core.send(core, { k: 'spawn', to: pid, ...signal } satisfies Signal);
+    } catch (error) {
+      this.table.release(pid);
+      this.core.adjustLoad(core, -1);
+      if (CodecError.isInstance(error)) {
+        error.path.splice(0, 2, 'args');
+        throw error.located('spawn');
+      }
+      throw error;
+    }
+    return pid;
+  }
+
+  /** The process's arena, made on first use with its `maxHeapSize`. */
+  heapOf(proc: Process): Arena {
+    proc.arena ??= new Arena(this.pool, {
+      limit: proc.maxHeapSize,
+      // Passing the limit ends the process even if its code catches the error.
+      onLimit: () => this.terminate(proc, 'max_heap_size'),
+    });
+    return proc.arena;
+  }
+
+  /** Sends a message: in-core straight to the mailbox, else through the channel. */
+  send(to: Pid, body: unknown, mode: SendMode): void {
+    const local = this.processes.get(to);
+    if (local !== undefined) {
+      const message = mode === 'share' || isShared(body) ? body : copy(body, 'message');
+      this.#deliver(local, { k: 'msg', to, body: message });
+      return;
+    }
+    try {
+      this.route(to, { k: 'msg', to, body });
+    } catch (error) {
+      if (CodecError.isInstance(error)) {
+        error.path.shift(); // the signal's `body`
+        throw error.located('message');
+      }
+      throw error;
+    }
+  }
+
+  /** Hands `signal` to its process, wherever it lives; what cannot be delivered is answered as Erlang does. */
+  route(to: Pid, signal: Signal): void {
+    const local = this.processes.get(to);
+    if (local !== undefined) {
+      this.#deliver(local, signal);
+      return;
+    }
+    const core = this.table.coreOf(to);
+    if (core === this.core.index) {
+      // Spawned here by another core, whose spawn request is still on its way.
+      const early = this.#embryos.get(to);
+      if (early === undefined) this.#embryos.set(to, [signal]);
+      else early.push(signal);
+    } else if (core >= 0) this.core.send(core, signal);
+    else this.#undeliverable(signal);
+  }
+
+  /** Ends `proc` with `reason` at once (at the end of its slice, if it is the one running). */
+  terminate(proc: Process, reason: unknown): void {
+    if (proc.exiting || proc.task === undefined) return;
+    this.scheduler.cancel(proc.task, new ExitSignal(reason));
+  }
+
+  /** A message from another core's runtime. */
+  receive(message: unknown): void {
+    const signal = message as Signal | DeadPids;
+    if (signal.k === 'spawn') this.#spawnArrived(signal);
+    else if (signal.k === 'dead') this.#diedWithCore(signal.pids);
+    else this.route(signal.to, signal);
+  }
+
+  schedulerDown(index: number): void {
+    // Core 0's runtime speaks for the dead core: it finds its processes in the table, frees them,
+    // and tells every core which pids are gone.
+    if (this.core.index !== 0) return;
+    const pids = this.table.pidsOn(index);
+    for (const pid of pids) {
+      this.table.release(pid);
+      this.core.adjustLoad(index, -1);
+    }
+    const dead = new Set<number>(pids);
+    for (const [name, pid] of this.names.entries()) if (dead.has(pid)) this.names.unregister(name, pid);
+    for (let core = 1; core < this.core.count; core++) {
+      if (core !== index) this.core.send(core, { k: 'dead', pids } satisfies DeadPids);
+    }
+    this.#diedWithCore(pids);
+  }
+
+  #deliver(proc: Process, signal: Signal): void {
+    switch (signal.k) {
+      case 'msg':
+        proc.mailbox.push(signal.body);
+        this.#wake(proc);
+        return;
+      case 'exit':
+        this.#exitSignal(proc, signal.from, signal.reason, signal.link);
+        return;
+      case 'link':
+        proc.links.add(signal.from);
+        return;
+      case 'unlink':
+        proc.links.delete(signal.from);
+        return;
+      case 'monitor':
+        proc.watchers.set(signal.ref, signal.from);
+        return;
+      case 'demonitor':
+        proc.watchers.delete(signal.ref);
+        return;
+      case 'down':
+        if (proc.monitors.delete(signal.ref)) {
+          proc.mailbox.push(['DOWN', signal.ref, 'process', signal.pid, signal.reason]);
+          this.#wake(proc);
+        }
+        return;
+      case 'named':
+        proc.name = signal.name;
+        return;
+      case 'spawn':
+        // A spawn for a pid that is alive already cannot happen: pids are allocated once.
+        return;
+    }
+  }
+
+  /** Erlang's rules for an exit signal reaching a process. */
+  #exitSignal(proc: Process, from: Pid, reason: unknown, link: boolean): void {
+    if (link && !proc.links.delete(from)) return; // unlinked meanwhile: the signal is void
+    if (reason === 'kill' && !link) this.terminate(proc, 'killed');
+    else if (proc.trapExit) {
+      proc.mailbox.push(['EXIT', from, reason]);
+      this.#wake(proc);
+    } else if (reason !== 'normal') this.terminate(proc, reason);
+    else if (from === proc.pid) this.terminate(proc, 'normal');
+  }
+
+  #wake(proc: Process): void {
+    const task = proc.task;
+    if (task !== undefined && task.state === 'waiting') this.scheduler.unpark(task, undefined);
+  }
+
+  /** What a process leaves behind when it ends, however it ends. */
+  #exited(proc: Process, reason: unknown): void {
+    if (proc.exiting) return;
+    proc.exiting = true;
+    const pid = proc.pid;
+    this.processes.delete(pid);
+    if (proc.name !== undefined) this.names.unregister(proc.name, pid);
+    proc.arena?.release();
+    this.table.release(pid);
+    this.core.adjustLoad(this.core.index, -1);
+    // A process killed is reported 'killed' to the others, so that `kill` stops at one process.
+    const told = reason === 'kill' ? 'killed' : reason;
+    for (const other of proc.links)
+      this.#tell(other, { k: 'exit', to: other, from: pid, reason: told, link: true });
+    for (const [ref, watcher] of proc.watchers) {
+      this.#tell(watcher, { k: 'down', to: watcher, ref, pid, reason: told });
+    }
+    for (const [ref, target] of proc.monitors) this.#tell(target, { k: 'demonitor', to: target, ref });
+  }
+
+  /** Routes a signal carrying an exit reason; a reason the codec cannot copy travels as its text. */
+  #tell(to: Pid, signal: Signal): void {
+    try {
+      this.route(to, signal);
+    } catch (error) {
+      if (!CodecError.isInstance(error) || !('reason' in signal)) throw error;
+      this.route(to, { ...signal, reason: String(signal.reason) });
+    }
+  }
+
+  /** Answers a signal for a process that does not exist, as Erlang does. */
+  #undeliverable(signal: Signal): void {
+    if (signal.k === 'link') {
+      this.route(signal.from, { k: 'exit', to: signal.from, from: signal.to, reason: 'noproc', link: true });
+    } else if (signal.k === 'monitor') {
+      this.route(signal.from, {
+        k: 'down',
+        to: signal.from,
+        ref: signal.ref,
+        pid: signal.to,
+        reason: 'noproc',
+      });
+    } else if (signal.k === 'named' && signal.name !== undefined) {
+      // Registered as it died: free the name it will not free itself.
+      this.names.unregister(signal.name, signal.to);
+    }
+  }
+
+  #spawnArrived(signal: Extract<Signal, { k: 'spawn' }>): void {
+    this.#module(signal.module)
+      .then((exports) => {
+        const definition = exports[signal.name];
+        if (typeof definition !== 'function') {
+          throw new TypeError(`${signal.module} has no exported process ${JSON.stringify(signal.name)}`);
+        }
+        const body = (definition as (...args: unknown[]) => ProcessBody)(...signal.args);
+        if (typeof body?.next !== 'function') {
+          throw new TypeError(
+            `${signal.module}'s ${JSON.stringify(signal.name)} is not a generator function`,
+          );
+        }
+        this.spawnHere({
+          body,
+          options: signal.options,
+          pid: signal.to,
+          linkTo: signal.linkTo,
+          monitor: signal.monitor,
+        });
+      })
+      .catch((error: unknown) => {
+        // The process never ran: it exits at once with the error, and its links and monitors hear it.
+        const proc = new Process(signal.to);
+        if (signal.linkTo !== undefined) proc.links.add(signal.linkTo);
+        if (signal.monitor !== undefined) proc.watchers.set(signal.monitor.ref, signal.monitor.by);
+        this.#embryos.delete(signal.to);
+        this.#exited(proc, error);
+      });
+  }
+
+  #module(url: string): Promise<Record<string, unknown>> {
+    let loading = this.#modules.get(url);
+    if (loading === undefined) {
+      loading = import(url) as Promise<Record<string, unknown>>;
+      this.#modules.set(url, loading);
+    }
+    return loading;
+  }
+
+  /** Processes that died with their core: their links and monitors here hear `scheduler_down`. */
+  #diedWithCore(pids: Pid[]): void {
+    const dead = new Set<number>(pids);
+    for (const proc of [...this.processes.values()]) {
+      for (const other of proc.links) {
+        if (dead.has(other))
+          this.#deliver(proc, { k: 'exit', to: proc.pid, from: other, reason: 'scheduler_down', link: true });
+      }
+      for (const [ref, target] of proc.monitors) {
+        if (dead.has(target)) {
+          this.#deliver(proc, { k: 'down', to: proc.pid, ref, pid: target, reason: 'scheduler_down' });
+        }
+      }
+    }
+  }
+
+  /** A new reference, unique in the system. */
+  ref(): Ref {
+    return makeRef(this.core.index);
+  }
+}

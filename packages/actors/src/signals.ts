@@ -1,0 +1,46 @@
+import type { Pid, Ref } from './pid.js';
+
+/** Spawn options as they travel to another core. */
+export interface RemoteSpawnOptions {
+  name?: string | undefined;
+  maxHeapSize?: number | undefined;
+  trapExit?: boolean | undefined;
+  mode?: SendMode | undefined;
+}
+
+/** How `send` hands a message over: a copy of its own, or the same objects where that is safe. */
+export type SendMode = 'copy' | 'share';
+
+/**
+ * What processes send each other, across cores as plain data: messages and exit signals, and the
+ * bookkeeping of links and monitors. Every signal names the process it is for.
+ */
+export type Signal =
+  | { k: 'msg'; to: Pid; body: unknown }
+  /** An exit signal; `link` when it comes from a linked process that exited (not from `exit/2`). */
+  | { k: 'exit'; to: Pid; from: Pid; reason: unknown; link: boolean }
+  | { k: 'link'; to: Pid; from: Pid }
+  | { k: 'unlink'; to: Pid; from: Pid }
+  | { k: 'monitor'; to: Pid; from: Pid; ref: Ref }
+  | { k: 'demonitor'; to: Pid; ref: Ref }
+  | { k: 'down'; to: Pid; ref: Ref; pid: Pid; reason: unknown }
+  /** The process's registered name changed (it is freed when the process exits). */
+  | { k: 'named'; to: Pid; name: string | undefined }
+  /** Start a module-level process under a pid allocated by the spawner. */
+  | {
+      k: 'spawn';
+      to: Pid;
+      module: string;
+      name: string;
+      args: unknown[];
+      options: RemoteSpawnOptions;
+      /** Link to, or be monitored by, the spawner as part of the spawn (atomically, as in Erlang). */
+      linkTo?: Pid | undefined;
+      monitor?: { by: Pid; ref: Ref } | undefined;
+    };
+
+/** What the runtime on core 0 tells the others when a core's thread died with its processes. */
+export interface DeadPids {
+  k: 'dead';
+  pids: Pid[];
+}

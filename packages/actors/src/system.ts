@@ -1,0 +1,136 @@
+import { BlockPool } from '@beamish/arena';
+import { type GroupOptions, type SchedulerGroup, startSchedulers } from '@beamish/scheduler';
+import { send, spawn } from './api.js';
+import { runtimeFor, setRuntime } from './current.js';
+import { NameTable } from './name-table.js';
+import type { Pid } from './pid.js';
+import { ProcessTable } from './process-table.js';
+import { after, receive } from './receive.js';
+import type { Runtime, RuntimeShared } from './runtime.js';
+
+/** Options of `start`. */
+export interface StartOptions extends Omit<GroupOptions, 'services' | 'count'> {
+  /** Schedulers, one per core: 0 runs on this thread. @defaultValue `os.availableParallelism()` */
+  schedulers?: number;
+  /** The process table's size, like BEAM's `+P`: spawning past it fails with `system_limit`. @defaultValue 1,048,576 */
+  maxProcesses?: number;
+  /** How many names can be registered at once. @defaultValue 65,536 */
+  maxNames?: number;
+}
+
+/** What `ask` rejects with when no reply comes in time (reason `'timeout'`). */
+export class TimeoutError extends Error {
+  readonly reason = 'timeout';
+  constructor(ms: number) {
+    super(`timeout: no reply within ${ms} ms`);
+    this.name = 'TimeoutError';
+  }
+}
+
+const NO_REPLY = Symbol('no reply');
+
+/**
+ * A running actor system: one scheduler per core, each with its process runtime. The functions of
+ * this package (`spawn`, `send`, …) work on it from anywhere on this thread, inside processes or not;
+ * this object adds what only outside code needs.
+ */
+export class ActorSystem {
+  /** The scheduler group under the system. */
+  readonly group: SchedulerGroup;
+  readonly #runtime: Runtime;
+
+  /** @internal */
+  constructor(group: SchedulerGroup, runtime: Runtime) {
+    this.group = group;
+    this.#runtime = runtime;
+  }
+
+  /**
+   * Sends `build(replyTo)` to `dest` from a short-lived process on this core, and resolves with the
+   * first message that process receives (the reply), or rejects with a `TimeoutError`.
+   *
+   * @example
+   * ```ts
+   * const total = await system.ask('counter', (replyTo) => ['get', replyTo]);
+   * ```
+   * @throws TypeError (at once) for an unknown name; RangeError for a negative timeout.
+   */
+  ask<T = unknown>(dest: Pid | string, build: (replyTo: Pid) => unknown, timeoutMs = 5000): Promise<T> {
+    if (!(typeof timeoutMs === 'number' && timeoutMs >= 0)) {
+      throw new RangeError(`timeoutMs must be a number of milliseconds, 0 or more, got ${String(timeoutMs)}`);
+    }
+    if (typeof build !== 'function') throw new TypeError('build must be a function of the reply-to pid');
+    return new Promise<T>((resolve, reject) => {
+      spawn(function* () {
+        try {
+          send(dest, build(runtimeFor('ask').current()?.pid as Pid));
+        } catch (error) {
+          reject(error);
+          return;
+        }
+        const reply = yield* receive(after(timeoutMs, () => NO_REPLY));
+        if (reply === NO_REPLY) reject(new TimeoutError(timeoutMs));
+        else resolve(reply as T);
+      });
+    });
+  }
+
+  /** Live processes on every core. */
+  get processCount(): number {
+    return this.#runtime.table.size;
+  }
+
+  /**
+   * Ends every process and scheduler; afterwards nothing keeps Node alive, and `start` may run again.
+   */
+  async stop(): Promise<void> {
+    if (current !== this) return;
+    current = undefined;
+    for (const proc of [...this.#runtime.processes.values()]) this.#runtime.terminate(proc, 'shutdown');
+    await this.group.stop();
+    setRuntime(undefined);
+  }
+}
+
+let current: ActorSystem | undefined;
+
+/**
+ * Starts the actor system: one scheduler per core (0 on this thread, the others on worker threads),
+ * each with its process runtime, sharing a process table and a name registry.
+ *
+ * @example
+ * ```ts
+ * const system = await start();
+ * const pid = spawn(function* () {
+ *   const [from, text] = (yield* receive()) as [Pid, string];
+ *   send(from, text.toUpperCase());
+ * });
+ * console.log(await system.ask(pid, (me) => [me, 'hello'])); // 'HELLO'
+ * await system.stop();
+ * ```
+ * @throws Error when a system runs already; RangeError/TypeError for bad options, naming them.
+ */
+export async function start(options: StartOptions = {}): Promise<ActorSystem> {
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('options must be an options object');
+  if (current !== undefined) throw new Error('an actor system is running already: stop() it first');
+  const { schedulers, maxProcesses = 1_048_576, maxNames = 65_536, ...group } = options;
+  if (!Number.isInteger(maxNames) || maxNames < 1) {
+    throw new RangeError(`options.maxNames must be an integer of at least 1, got ${String(maxNames)}`);
+  }
+  const shared: RuntimeShared = {
+    table: ProcessTable.create(maxProcesses).handle,
+    names: NameTable.create(maxNames).buffer,
+    pool: BlockPool.create().handle,
+  };
+  const groupOptions: GroupOptions = {
+    ...group,
+    services: [{ module: new URL('./service.js', import.meta.url).href, options: shared }],
+  };
+  if (schedulers !== undefined) groupOptions.count = schedulers;
+  const schedulerGroup = startSchedulers(groupOptions);
+  await schedulerGroup.ready;
+  const system = new ActorSystem(schedulerGroup, schedulerGroup.service<Runtime>(0));
+  current = system;
+  return system;
+}
