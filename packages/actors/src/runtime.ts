@@ -36,6 +36,12 @@ export class SystemLimitError extends RangeError {
   }
 }
 
+/** Makes a codec error's path start after `key` (the envelope around the user's value) at `root`. */
+function relocate(error: CodecError, key: string, root: string): CodecError {
+  error.path.splice(0, error.path.indexOf(key) + 1);
+  return error.located(root);
+}
+
 const isShared = (value: unknown): boolean =>
   typeof value !== 'object' || value === null || Object.isFrozen(value);
 
@@ -109,10 +115,7 @@ export class Runtime implements Service {
     } catch (error) {
       this.table.release(pid);
       this.core.adjustLoad(core, -1);
-      if (CodecError.isInstance(error)) {
-        error.path.splice(0, 2, 'args');
-        throw error.located('spawn');
-      }
+      if (CodecError.isInstance(error)) throw relocate(error, 'args', 'args');
       throw error;
     }
     return pid;
@@ -139,10 +142,7 @@ export class Runtime implements Service {
     try {
       this.route(to, { k: 'msg', to, body });
     } catch (error) {
-      if (CodecError.isInstance(error)) {
-        error.path.shift(); // the signal's `body`
-        throw error.located('message');
-      }
+      if (CodecError.isInstance(error)) throw relocate(error, 'body', 'message');
       throw error;
     }
   }

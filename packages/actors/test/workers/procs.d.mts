@@ -10,3 +10,4 @@ export declare const registrar: ProcessDefinition<[name: string, parent: Pid]>;
 export declare const hog: ProcessDefinition<[parent: Pid]>;
 export declare const counter: ProcessDefinition<[to: Pid, count: number]>;
 export declare const crashThread: ProcessDefinition<[]>;
+export declare const echoBack: ProcessDefinition<[]>;

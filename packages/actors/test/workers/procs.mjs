@@ -87,3 +87,11 @@ export const crashThread = defineProcess(import.meta.url, 'crashThread', functio
   yield* receive();
   process.exit(1);
 });
+
+/** Sends back whatever it receives as [from, value]. */
+export const echoBack = defineProcess(import.meta.url, 'echoBack', function* () {
+  for (;;) {
+    const [from, value] = yield* receive();
+    send(from, value);
+  }
+});

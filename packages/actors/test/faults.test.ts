@@ -1,0 +1,168 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  _,
+  type ActorSystem,
+  after,
+  monitor,
+  on,
+  type Pid,
+  receive,
+  register,
+  SystemLimitError,
+  self,
+  send,
+  spawn,
+  spawnLink,
+  spawnMonitor,
+  start,
+  trapExit,
+  whereis,
+} from '../dist/index.js';
+import { crashThread, echo, echoBack, idle, registrar } from './workers/procs.mjs';
+
+let system: ActorSystem | undefined;
+afterEach(async () => {
+  await system?.stop();
+  system = undefined;
+});
+
+function run<T>(body: () => Generator<unknown, T, unknown>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    spawn(function* () {
+      try {
+        resolve(yield* body());
+      } catch (error) {
+        reject(error);
+      }
+    });
+  });
+}
+
+const next = (ms = 3000) => receive(after(ms, () => 'timeout' as const));
+
+describe('faults', () => {
+  it('a worker thread that dies takes its processes with reason scheduler_down; links and monitors elsewhere hear it', async () => {
+    system = await start({ schedulers: 2 });
+    await run(function* () {
+      trapExit(true);
+      const doomed = spawnLink(idle, [self()], { affinity: 1 });
+      const [tag, pid] = (yield* next()) as [string, Pid];
+      expect([tag, pid]).toEqual(['idle', doomed]);
+      const named = spawn(registrar, ['doomed-name', self()], { affinity: 1 });
+      yield* receive(on(['registered', named]));
+      const ref = monitor(named);
+      const crasher = spawn(crashThread, [], { affinity: 1 });
+      send(crasher, 'go');
+      const signals = [yield* next(), yield* next()];
+      expect(signals).toEqual(
+        expect.arrayContaining([
+          ['EXIT', doomed, 'scheduler_down'],
+          ['DOWN', ref, 'process', named, 'scheduler_down'],
+        ]),
+      );
+      expect(whereis('doomed-name')).toBeUndefined();
+      // The replacement core takes new processes.
+      const fresh = spawn(echo, [], { affinity: 1 });
+      send(fresh, [self(), 'again']);
+      const [text] = (yield* receive(on([_, _]))) as [string];
+      expect(text).toBe('AGAIN');
+      trapExit(false);
+    });
+  });
+
+  it('spawning past maxProcesses fails with system_limit, and a freed slot can be used again', async () => {
+    system = await start({ schedulers: 1, maxProcesses: 3 });
+    await run(function* () {
+      const [a, ref] = spawnMonitor(function* () {
+        yield* receive();
+      });
+      spawn(function* () {
+        yield* receive();
+      });
+      let error: unknown;
+      try {
+        spawn(function* () {});
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(SystemLimitError);
+      expect((error as SystemLimitError).reason).toBe('system_limit');
+      send(a, 'stop');
+      yield* receive(on(['DOWN', ref, _, _, _]));
+      expect(() => spawn(function* () {})).not.toThrow();
+    });
+  });
+
+  it('rejects bad arguments with errors that name them', async () => {
+    system = await start({ schedulers: 1 });
+    expect(() => send('nobody' as never, 1)).toThrow(/dest: no process is registered as "nobody"/);
+    expect(() => send(-5 as Pid, 1)).toThrow(/dest must be a pid/);
+    expect(() => self()).toThrow(/self\(\) must be called inside a process/);
+    expect(() => after(-1)).toThrow(/ms must be a number of milliseconds/);
+    expect(() => spawn(function* () {}, { affinity: 3 })).toThrow(
+      /options\.affinity must be 'local' or a scheduler index from 0 to 0/,
+    );
+    expect(() => spawn(function* () {}, { colour: 'red' } as never)).toThrow(
+      /options\.colour is not a spawn option/,
+    );
+    expect(() => spawn(function* () {}, { link: true })).toThrow(/options\.link needs a calling process/);
+    expect(() => spawn(function* () {}, { maxHeapSize: -1 })).toThrow(
+      /options\.maxHeapSize must be a number of bytes/,
+    );
+    expect(() => register('x', 1 as Pid)).toThrow(/pid must be a pid/);
+    expect(() => spawn(idle, [(() => 0) as never])).toThrow('args[0] cannot be copied: it is a function');
+    await expect(start()).rejects.toThrow(/an actor system is running already/);
+  });
+});
+
+describe('messages across cores', () => {
+  it('arrive equal to what was sent, whatever the codec carries (property)', async () => {
+    system = await start({ schedulers: 2 });
+    const mirror = await run(function* () {
+      return spawn(echoBack, [], { affinity: 1 });
+    });
+    const value = fc.oneof(
+      fc.integer(),
+      fc.double({ noNaN: true }),
+      fc.string(),
+      fc.bigInt(),
+      fc.date({ noInvalidDate: true }),
+      fc.array(fc.oneof(fc.string(), fc.integer()), { maxLength: 5 }),
+      fc.dictionary(fc.string(), fc.integer(), { maxKeys: 4, noNullPrototype: true }),
+      fc.uint8Array({ maxLength: 16 }),
+      fc.array(fc.tuple(fc.string(), fc.integer()), { maxLength: 3 }).map((e) => new Map(e)),
+    );
+    await fc.assert(
+      fc.asyncProperty(value, async (v) => {
+        const back = await system?.ask(mirror, (me) => [me, v], 3000);
+        expect(back).toStrictEqual(v);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('refuse, at send, a value that cannot be copied, naming where it is; nothing is sent', async () => {
+    system = await start({ schedulers: 2 });
+    await run(function* () {
+      const there = spawn(idle, [self()], { affinity: 1 });
+      yield* next();
+      expect(() => send(there, { reply: () => 0 })).toThrow(
+        'message.reply cannot be copied: it is a function',
+      );
+      const here = spawn(function* () {
+        yield* receive();
+      });
+      expect(() => send(here, [1, Symbol('s')])).toThrow('message[1] cannot be copied: it is a symbol');
+    });
+  });
+});
+
+it('stop() leaves nothing running: the process exits by itself', async () => {
+  const script = fileURLToPath(new URL('./workers/stop-and-exit.mjs', import.meta.url));
+  const { stdout } = await promisify(execFile)(process.execPath, [script], { timeout: 20_000 });
+  expect(stdout.trim()).toBe('HELLO stopped');
+});
