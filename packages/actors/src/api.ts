@@ -5,7 +5,7 @@ import { locationOf, type ProcessDefinition } from './definition.js';
 import { ExitSignal } from './errors.js';
 import { isPid, type Pid, type Ref } from './pid.js';
 import type { Process } from './process.js';
-import type { ProcessBody, Runtime } from './runtime.js';
+import { needsNoCopy, type ProcessBody, type Runtime } from './runtime.js';
 import type { RemoteSpawnOptions, SendMode } from './signals.js';
 
 /** Options of `spawn` (Erlang's `spawn_opt`). */
@@ -92,7 +92,6 @@ function resolve(runtime: Runtime, what: string, dest: unknown): Pid {
   return checkPid(what, dest);
 }
 
-const immutable = (value: unknown) => typeof value !== 'object' || value === null || Object.isFrozen(value);
 
 /** The core-independent part of every spawn. */
 function spawnWith(
@@ -127,7 +126,7 @@ function spawnWith(
   let pid: Pid;
   if (at === here) {
     const generator = (body as (...a: unknown[]) => ProcessBody)(
-      ...(args.every(immutable) ? args : copy(args, 'args')),
+      ...(args.every(needsNoCopy) ? args : copy(args, 'args')),
     );
     if (typeof generator?.next !== 'function')
       throw new TypeError(`${what}: body must be a generator function`);

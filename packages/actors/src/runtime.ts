@@ -42,8 +42,9 @@ function relocate(error: CodecError, key: string, root: string): CodecError {
   return error.located(root);
 }
 
-const isShared = (value: unknown): boolean =>
-  typeof value !== 'object' || value === null || Object.isFrozen(value);
+/** Values a copy would not change: primitives (a function or symbol is not one: it cannot be copied). */
+export const needsNoCopy = (value: unknown): boolean =>
+  value === null || (typeof value !== 'object' && typeof value !== 'function' && typeof value !== 'symbol');
 
 /**
  * The process runtime of one core: its processes, and the delivery of messages and signals to them,
@@ -135,7 +136,7 @@ export class Runtime implements Service {
   send(to: Pid, body: unknown, mode: SendMode): void {
     const local = this.processes.get(to);
     if (local !== undefined) {
-      const message = mode === 'share' || isShared(body) ? body : copy(body, 'message');
+      const message = mode === 'share' || needsNoCopy(body) ? body : copy(body, 'message');
       this.#deliver(local, { k: 'msg', to, body: message });
       return;
     }

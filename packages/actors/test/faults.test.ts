@@ -122,9 +122,7 @@ describe('faults', () => {
 describe('messages across cores', () => {
   it('arrive equal to what was sent, whatever the codec carries (property)', async () => {
     system = await start({ schedulers: 2 });
-    const mirror = await run(function* () {
-      return spawn(echoBack, [], { affinity: 1 });
-    });
+    const mirror = spawn(echoBack, [], { affinity: 1 });
     const value = fc.oneof(
       fc.integer(),
       fc.double({ noNaN: true }),
