@@ -92,7 +92,6 @@ function resolve(runtime: Runtime, what: string, dest: unknown): Pid {
   return checkPid(what, dest);
 }
 
-
 /** The core-independent part of every spawn. */
 function spawnWith(
   what: string,

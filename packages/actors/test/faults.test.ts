@@ -68,7 +68,7 @@ describe('faults', () => {
       // The replacement core takes new processes.
       const fresh = spawn(echo, [], { affinity: 1 });
       send(fresh, [self(), 'again']);
-      const [text] = (yield* receive(on([_, _]))) as [string];
+      const [text] = (yield* receive(on([_, _]))) as [string, number];
       expect(text).toBe('AGAIN');
       trapExit(false);
     });
