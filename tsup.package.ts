@@ -5,5 +5,15 @@ import { defineConfig, type Options } from 'tsup';
  * threads passes each worker's source as an extra entry, because a worker can only load built `.js`.
  */
 export function packageBuild(entry: Options['entry'] = ['src/index.ts']) {
-  return defineConfig({ entry, format: ['esm'], dts: true, clean: true, sourcemap: true, target: 'node20' });
+  return defineConfig({
+    entry,
+    format: ['esm'],
+    dts: true,
+    clean: true,
+    sourcemap: true,
+    target: 'node20',
+    // The sources alone: tests import the built `dist`, which must not become an input of its own
+    // declaration build.
+    tsconfig: 'tsconfig.build.json',
+  });
 }

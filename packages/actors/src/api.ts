@@ -263,7 +263,7 @@ export function exit(...args: unknown[]): undefined {
 export function link(pid: Pid): void {
   const proc = currentProcess('link');
   const to = checkPid('pid', pid);
-  if (to === proc.pid || proc.links.has(to)) return;
+  if (to === proc.pid || proc.linksOrNone.has(to)) return;
   proc.links.add(to);
   runtimeFor('link').route(to, { k: 'link', to, from: proc.pid });
 }
@@ -272,7 +272,8 @@ export function link(pid: Pid): void {
 export function unlink(pid: Pid): void {
   const proc = currentProcess('unlink');
   const to = checkPid('pid', pid);
-  if (!proc.links.delete(to)) return;
+  if (!proc.linksOrNone.has(to)) return;
+  proc.links.delete(to);
   runtimeFor('unlink').route(to, { k: 'unlink', to, from: proc.pid });
 }
 
@@ -296,7 +297,7 @@ export function monitor(pid: Pid): Ref {
  */
 export function demonitor(ref: Ref, options: { flush?: boolean } = {}): void {
   const proc = currentProcess('demonitor');
-  const target = proc.monitors.get(ref);
+  const target = proc.monitorsOrNone.get(ref);
   if (target !== undefined) {
     proc.monitors.delete(ref);
     runtimeFor('demonitor').route(target, { k: 'demonitor', to: target, ref });
@@ -411,9 +412,9 @@ export function infoOf(proc: Process, core: number): ProcessInfo {
     messageQueueLength: proc.queued,
     slices: task?.slices ?? 0,
     heapBytes: proc.arena?.stats().bytesHeld ?? 0,
-    links: [...proc.links],
-    monitors: [...proc.monitors.values()],
-    monitoredBy: [...proc.watchers.values()],
+    links: [...proc.linksOrNone],
+    monitors: [...proc.monitorsOrNone.values()],
+    monitoredBy: [...proc.watchersOrNone.values()],
     trapExit: proc.trapExit,
   };
 }

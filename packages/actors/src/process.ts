@@ -3,6 +3,9 @@ import type { Task } from '@beamish/scheduler';
 import type { Pid, Ref } from './pid.js';
 import type { SendMode } from './signals.js';
 
+const NONE: ReadonlySet<Pid> = new Set();
+const NO_REFS: ReadonlyMap<Ref, Pid> = new Map();
+
 /** Where a process is in its life, as `processInfo` reports it. */
 export type ProcessStatus = 'runnable' | 'waiting' | 'exiting';
 
@@ -15,11 +18,11 @@ export class Process {
   /** Messages not yet received, oldest first, from `head` on (the ones before are taken). */
   readonly mailbox: unknown[] = [];
   head = 0;
-  readonly links = new Set<Pid>();
-  /** Monitors this process holds: ref → the process it watches. */
-  readonly monitors = new Map<Ref, Pid>();
-  /** Monitors on this process: ref → the process to tell when it exits. */
-  readonly watchers = new Map<Ref, Pid>();
+  // Links and monitors are made on first use: most processes have none, and an empty Set or Map
+  // costs more than the rest of an idle process.
+  #links: Set<Pid> | undefined = undefined;
+  #monitors: Map<Ref, Pid> | undefined = undefined;
+  #watchers: Map<Ref, Pid> | undefined = undefined;
   trapExit = false;
   name: string | undefined = undefined;
   /** The default mode of what it sends. */
@@ -32,6 +35,39 @@ export class Process {
 
   constructor(pid: Pid) {
     this.pid = pid;
+  }
+
+  /** The processes linked to this one (made on first use). */
+  get links(): Set<Pid> {
+    this.#links ??= new Set();
+    return this.#links;
+  }
+
+  /** Monitors this process holds: ref → the process it watches (made on first use). */
+  get monitors(): Map<Ref, Pid> {
+    this.#monitors ??= new Map();
+    return this.#monitors;
+  }
+
+  /** Monitors on this process: ref → the process to tell when it exits (made on first use). */
+  get watchers(): Map<Ref, Pid> {
+    this.#watchers ??= new Map();
+    return this.#watchers;
+  }
+
+  /** The links, without making the set. */
+  get linksOrNone(): ReadonlySet<Pid> {
+    return this.#links ?? NONE;
+  }
+
+  /** The monitors held, without making the map. */
+  get monitorsOrNone(): ReadonlyMap<Ref, Pid> {
+    return this.#monitors ?? NO_REFS;
+  }
+
+  /** The monitors on this process, without making the map. */
+  get watchersOrNone(): ReadonlyMap<Ref, Pid> {
+    return this.#watchers ?? NO_REFS;
   }
 
   /** Messages waiting in the mailbox. */

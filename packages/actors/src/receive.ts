@@ -2,6 +2,8 @@ import { Park } from '@beamish/scheduler';
 import { currentProcess } from './current.js';
 import { type Matched, matches } from './patterns.js';
 
+/** The park of a receive without a timeout: one instance for all, nothing allocated per wait. */
+const WAIT_FOR_EVER = new Park();
 const CLAUSE = Symbol('beamish.clause');
 const AFTER = Symbol('beamish.after');
 
@@ -103,7 +105,10 @@ export function* receive(
     } else if (typeof clause === 'object' && clause !== null && CLAUSE in clause) matching.push(clause);
     else throw new TypeError(`clauses[${i}] must be on(pattern, handler?) or after(ms, handler?)`);
   }
-  const deadline = timeout === undefined ? Number.POSITIVE_INFINITY : performance.now() + timeout.ms;
+  const deadline =
+    timeout === undefined || timeout.ms === Number.POSITIVE_INFINITY
+      ? Number.POSITIVE_INFINITY
+      : performance.now() + timeout.ms;
   let index = proc.head;
   for (;;) {
     const mailbox = proc.mailbox;
@@ -123,9 +128,13 @@ export function* receive(
     }
     // While this receive waits the mailbox only grows (only the process takes messages), so
     // `index` stays right.
+    if (deadline === Number.POSITIVE_INFINITY) {
+      yield WAIT_FOR_EVER;
+      continue;
+    }
     const remaining = deadline - performance.now();
-    if (timeout !== undefined && remaining <= 0) {
-      const result = timeout.handler?.();
+    if (remaining <= 0) {
+      const result = (timeout as After<unknown>).handler?.();
       return isGenerator(result) ? yield* result : result;
     }
     // Woken by a new message (rescan from `index`) or by the timeout (the check above ends it).

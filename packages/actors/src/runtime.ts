@@ -1,5 +1,13 @@
 import { Arena, BlockPool, type BlockPoolHandle } from '@beamish/arena';
-import { CodecError, type Core, copy, type Scheduler, type Service } from '@beamish/scheduler';
+import {
+  CodecError,
+  type Core,
+  copy,
+  type Outcome,
+  type Scheduler,
+  type Service,
+  type Task,
+} from '@beamish/scheduler';
 import { ExitSignal, reasonOf } from './errors.js';
 import { NameTable } from './name-table.js';
 import { makeRef, type Pid, type Ref } from './pid.js';
@@ -99,7 +107,7 @@ export class Runtime implements Service {
     const task = this.scheduler.spawn(spawn.body);
     task.context = proc;
     proc.task = task;
-    task.onEnd = (outcome) => this.#exited(proc, outcome.ok ? 'normal' : reasonOf(outcome.error));
+    task.onEnd = this.#ended;
     const early = this.#embryos.get(pid);
     if (early !== undefined) {
       this.#embryos.delete(pid);
@@ -209,16 +217,16 @@ export class Runtime implements Service {
         proc.links.add(signal.from);
         return;
       case 'unlink':
-        proc.links.delete(signal.from);
+        if (proc.linksOrNone.size > 0) proc.links.delete(signal.from);
         return;
       case 'monitor':
         proc.watchers.set(signal.ref, signal.from);
         return;
       case 'demonitor':
-        proc.watchers.delete(signal.ref);
+        if (proc.watchersOrNone.size > 0) proc.watchers.delete(signal.ref);
         return;
       case 'down':
-        if (proc.monitors.delete(signal.ref)) {
+        if (proc.monitorsOrNone.has(signal.ref) && proc.monitors.delete(signal.ref)) {
           proc.mailbox.push(['DOWN', signal.ref, 'process', signal.pid, signal.reason]);
           this.#wake(proc);
         }
@@ -234,7 +242,7 @@ export class Runtime implements Service {
 
   /** Erlang's rules for an exit signal reaching a process. */
   #exitSignal(proc: Process, from: Pid, reason: unknown, link: boolean): void {
-    if (link && !proc.links.delete(from)) return; // unlinked meanwhile: the signal is void
+    if (link && !(proc.linksOrNone.has(from) && proc.links.delete(from))) return; // unlinked meanwhile: the signal is void
     if (reason === 'kill' && !link) this.terminate(proc, 'killed');
     else if (proc.trapExit) {
       proc.mailbox.push(['EXIT', from, reason]);
@@ -248,6 +256,11 @@ export class Runtime implements Service {
     if (task !== undefined && task.state === 'waiting') this.scheduler.unpark(task, undefined);
   }
 
+  /** One handler for every process's task: a closure per process would weigh on idle processes. */
+  readonly #ended = (outcome: Outcome<unknown>, task: Task): void => {
+    this.#exited(task.context as Process, outcome.ok ? 'normal' : reasonOf(outcome.error));
+  };
+
   /** What a process leaves behind when it ends, however it ends. */
   #exited(proc: Process, reason: unknown): void {
     if (proc.exiting) return;
@@ -260,12 +273,12 @@ export class Runtime implements Service {
     this.core.adjustLoad(this.core.index, -1);
     // A process killed is reported 'killed' to the others, so that `kill` stops at one process.
     const told = reason === 'kill' ? 'killed' : reason;
-    for (const other of proc.links)
+    for (const other of proc.linksOrNone)
       this.#tell(other, { k: 'exit', to: other, from: pid, reason: told, link: true });
-    for (const [ref, watcher] of proc.watchers) {
+    for (const [ref, watcher] of proc.watchersOrNone) {
       this.#tell(watcher, { k: 'down', to: watcher, ref, pid, reason: told });
     }
-    for (const [ref, target] of proc.monitors) this.#tell(target, { k: 'demonitor', to: target, ref });
+    for (const [ref, target] of proc.monitorsOrNone) this.#tell(target, { k: 'demonitor', to: target, ref });
   }
 
   /** Routes a signal carrying an exit reason; a reason the codec cannot copy travels as its text. */
@@ -340,11 +353,11 @@ export class Runtime implements Service {
   #diedWithCore(pids: Pid[]): void {
     const dead = new Set<number>(pids);
     for (const proc of [...this.processes.values()]) {
-      for (const other of proc.links) {
+      for (const other of proc.linksOrNone) {
         if (dead.has(other))
           this.#deliver(proc, { k: 'exit', to: proc.pid, from: other, reason: 'scheduler_down', link: true });
       }
-      for (const [ref, target] of proc.monitors) {
+      for (const [ref, target] of proc.monitorsOrNone) {
         if (dead.has(target)) {
           this.#deliver(proc, { k: 'down', to: proc.pid, ref, pid: target, reason: 'scheduler_down' });
         }

@@ -135,7 +135,9 @@ describe('Arena', () => {
     }
     expect(seen).toHaveLength(1);
     expect(ArenaLimitError.isInstance(seen[0])).toBe(true);
-    expect(() => new Arena(poolOf(), { onLimit: 'no' as never })).toThrow(/options\.onLimit must be a function/);
+    expect(() => new Arena(poolOf(), { onLimit: 'no' as never })).toThrow(
+      /options\.onLimit must be a function/,
+    );
   });
 
   it('surfaces pool exhaustion as OutOfMemoryError without corrupting itself', () => {

@@ -29,6 +29,12 @@ export interface GroupOptions extends SchedulerOptions {
   hints?: boolean;
   /** Milliseconds between two rebalancing checks; 0 turns rebalancing off. @defaultValue 10 */
   rebalanceMs?: number;
+  /**
+   * Milliseconds an idle scheduler keeps looking at its inbox before it sleeps on its doorbell: a
+   * message that arrives meanwhile is taken at once instead of after a wake-up (20–90 µs here).
+   * 0 sleeps at once. @defaultValue 0.2
+   */
+  spinMs?: number;
   /** Messages each scheduler's inbox holds before senders wait. @defaultValue 4096 */
   inboxCapacity?: number;
   /** Bytes of the shared heap that carries messages between schedulers. @defaultValue 16 MiB */
@@ -93,6 +99,7 @@ export class SchedulerGroup {
   readonly #groups = new Map<string, number>();
   readonly #host: PortableHost;
   readonly #rebalancer: NodeJS.Timeout | undefined;
+  readonly #idle: ReturnType<typeof sleepOnInbox>;
   readonly #serviceSpecs: ServiceSpec[];
   /** This thread's services, once installed. */
   #services: Service[] | undefined;
@@ -137,7 +144,14 @@ export class SchedulerGroup {
       this.#channel.drain(0, (message) => this.#deliver(message as ToGroup));
       this.#table.publish(0, this.local.stats());
     };
-    this.local.onIdle = sleepOnInbox(this.local, this.#channel, 0);
+    const spinMs = options.spinMs ?? 0.2;
+    if (typeof spinMs !== 'number' || !(spinMs >= 0)) {
+      throw new RangeError(
+        `options.spinMs must be a number of milliseconds, 0 or more, got ${String(spinMs)}`,
+      );
+    }
+    this.#idle = sleepOnInbox(this.local, this.#channel, 0, spinMs);
+    this.local.onIdle = this.#idle.idle;
     this.local.wake();
     this.#serviceSpecs = checkServices(options.services);
     const workersReady: Promise<void>[] = [];
@@ -223,6 +237,7 @@ export class SchedulerGroup {
     this.#stopping = true;
     if (this.#rebalancer !== undefined) clearInterval(this.#rebalancer);
     this.local.onIdle = undefined;
+    this.#idle.stop();
     for (const starting of this.#starting.values()) starting.reject(new Error('the scheduler group stopped'));
     this.#starting.clear();
     await Promise.all(this.#workers.map((worker) => worker?.terminate()));
@@ -233,7 +248,6 @@ export class SchedulerGroup {
         pending.reject(new Error('the scheduler group stopped before the task ended'));
       }
     }
-    this.#channel.doorbell(0).ring();
   }
 
   #place(options: PlacementOptions): { at: number; pinned: boolean } {
@@ -378,6 +392,7 @@ export class SchedulerGroup {
       table: this.#table.buffer,
       maxSlicesPerTurn: this.#options.maxSlicesPerTurn,
       maxTurnMs: this.#options.maxTurnMs,
+      spinMs: this.#options.spinMs ?? 0.2,
       count: this.count,
       services: this.#serviceSpecs,
     };

@@ -13,4 +13,4 @@ export type { CoreStats } from './load-table.js';
 export type { PortableTask } from './portable.js';
 export { Scheduler, type SchedulerOptions, type SchedulerStats } from './scheduler.js';
 export type { Core, InstallService, Service, ServiceSpec } from './service.js';
-export { Task, type TaskBody, type TaskState } from './task.js';
+export { type Outcome, Task, type TaskBody, type TaskState } from './task.js';

@@ -31,5 +31,6 @@ export interface WorkerData {
   table: SharedArrayBuffer;
   maxSlicesPerTurn: number | undefined;
   maxTurnMs: number | undefined;
+  spinMs: number;
   services: ServiceSpec[];
 }

@@ -168,6 +168,14 @@ export class Scheduler {
     return true;
   }
 
+  /**
+   * @internal Runs a turn now, unless one is running: for an idle hook that finds work while
+   * already inside an event-loop callback (saves the trip a `wake` would take).
+   */
+  turnNow(): void {
+    if (!this.#inTurn) this.#turn();
+  }
+
   /** @internal Makes sure a turn will run soon (after new work arrived from outside). */
   wake(): void {
     if (this.#turnScheduled || this.#inTurn) return;

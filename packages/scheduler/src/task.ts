@@ -31,8 +31,8 @@ export class Task<T = unknown> implements PromiseLike<T> {
   wakeAt = Number.POSITIVE_INFINITY;
   /** The state a migratable task saved at its last `checkpoint`. */
   snapshot: unknown = undefined;
-  /** @internal Told how the task ended, without a promise (for the scheduler's own bookkeeping). */
-  onEnd: ((outcome: Outcome<unknown>) => void) | undefined = undefined;
+  /** Told how the task ended, and which task it was (one handler can serve many tasks), without a promise. */
+  onEnd: ((outcome: Outcome<unknown>, task: Task) => void) | undefined = undefined;
   // Typed with unknown, so that a Task<T> is a Task<unknown> too (T only comes out of `then`).
   #outcome: Outcome<unknown> | undefined;
   #settle: ((outcome: Outcome<unknown>) => void) | undefined;
@@ -48,7 +48,7 @@ export class Task<T = unknown> implements PromiseLike<T> {
   finish(outcome: Outcome<unknown>): void {
     this.state = 'done';
     this.#outcome = outcome;
-    this.onEnd?.(outcome);
+    this.onEnd?.(outcome, this as Task);
     this.#settle?.(outcome);
   }
 

@@ -61,11 +61,11 @@ installServices(data.services, core).then(
       channel.drain(data.index, take);
       table.publish(data.index, scheduler.stats());
     };
-    const sleep = sleepOnInbox(scheduler, channel, data.index);
+    const { idle } = sleepOnInbox(scheduler, channel, data.index, data.spinMs);
     scheduler.onIdle = () => {
       // Fresh counters for whoever reads the table while this scheduler sleeps.
       table.publish(data.index, scheduler.stats());
-      sleep();
+      idle();
     };
     send({ t: 'ready', from: data.index });
     scheduler.wake();

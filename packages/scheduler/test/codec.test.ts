@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CodecError, Decoder, defineExtension, Encoder } from '../src/index.js';
+import { CodecError, copy, Decoder, defineExtension, Encoder } from '../src/index.js';
 
 const encoder = new Encoder();
 const decoder = new Decoder();
@@ -155,5 +155,29 @@ describe('the message codec', () => {
         decode: ([x, y]) => new Point(x, y),
       }),
     ).not.toThrow();
+  });
+});
+
+describe('copy', () => {
+  it('copies what the codec carries, deeply, and alike by both of its paths (property)', () => {
+    fc.assert(
+      fc.property(value, (v) => {
+        const copied = copy(v);
+        expect(copied).toStrictEqual(v);
+        if (typeof v === 'object' && v !== null) expect(copied).not.toBe(v);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('refuses what the codec refuses, naming where, even inside plain data', () => {
+    expect(() => copy({ a: [1, { f: () => 0 }] }, 'message')).toThrow(
+      'message.a[1].f cannot be copied: it is a function (f)',
+    );
+    const cycle: unknown[] = [];
+    cycle.push(cycle);
+    expect(() => copy(cycle)).toThrow(/nested more than 256 deep/);
+    const hostile = JSON.parse('{"__proto__": {"polluted": true}}');
+    expect(Object.getPrototypeOf(copy(hostile))).toBe(Object.prototype);
   });
 });

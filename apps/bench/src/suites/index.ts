@@ -5,6 +5,7 @@ import type { Suite } from '../suite.js';
  * selected (and each suite is its own chunk in `dist/suites/`).
  */
 export const suites: Record<string, () => Promise<Suite>> = {
+  actors: () => import('./actors.js').then((m) => m.default),
   arena: () => import('./arena.js').then((m) => m.default),
   lfqueue: () => import('./lfqueue.js').then((m) => m.default),
   scheduler: () => import('./scheduler.js').then((m) => m.default),

@@ -1,6 +1,6 @@
 // Starts a system on every core, with processes waiting, sleeping and looping, then stops it: the
 // process must then exit by itself.
-import { receive, send, sleep, spawn, start } from '../../dist/index.js';
+import { receive, sleep, spawn, start } from '../../dist/index.js';
 import { echo, idle } from './procs.mjs';
 
 const system = await start();

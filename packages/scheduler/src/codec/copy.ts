@@ -4,9 +4,44 @@ import { Encoder } from './encoder.js';
 const encoder = new Encoder();
 const decoder = new Decoder();
 
+/** Thrown inside `clone` for anything but plain data: the codec takes over from the start. */
+const NOT_PLAIN = Symbol('not plain data');
+/** Deeper than this, leave it to the codec (which refuses cycles, naming where). */
+const MAX_DEPTH = 64;
+
 /**
- * A copy of `value` made the way the channel copies a message to another core, so that a value
- * behaves alike wherever it goes (a class instance without an extension is refused on this core too).
+ * A copy of plain data — primitives, arrays, plain objects — made directly, which is several times
+ * faster than encoding and decoding it. Anything else throws NOT_PLAIN.
+ */
+function clone(value: unknown, depth: number): unknown {
+  if (typeof value !== 'object') {
+    if (typeof value === 'function' || typeof value === 'symbol') throw NOT_PLAIN;
+    return value;
+  }
+  if (value === null) return null;
+  if (depth > MAX_DEPTH) throw NOT_PLAIN;
+  if (Array.isArray(value)) {
+    const out = new Array(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = clone(value[i], depth + 1);
+    return out;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) throw NOT_PLAIN;
+  const out: Record<string, unknown> = {};
+  for (const key in value) {
+    const item = clone((value as Record<string, unknown>)[key], depth + 1);
+    // An own "__proto__" key stays a key: assigning it would set the prototype.
+    if (key === '__proto__')
+      Object.defineProperty(out, key, { value: item, enumerable: true, writable: true, configurable: true });
+    else out[key] = item;
+  }
+  return out;
+}
+
+/**
+ * A copy of `value` as the channel would deliver it to another core, so that a value behaves alike
+ * wherever it goes (a class instance without an extension is refused on this core too). Plain data
+ * is copied directly; anything else goes through the codec.
  *
  * @example
  * ```ts
@@ -16,5 +51,10 @@ const decoder = new Decoder();
  * @throws CodecError naming where in `value` something cannot be copied.
  */
 export function copy<T>(value: T, root = 'value'): T {
-  return decoder.decode(encoder.encode(value, root)) as T;
+  try {
+    return clone(value, 0) as T;
+  } catch (error) {
+    if (error !== NOT_PLAIN) throw error;
+    return decoder.decode(encoder.encode(value, root)) as T;
+  }
 }

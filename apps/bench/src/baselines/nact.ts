@@ -1,0 +1,65 @@
+/**
+ * The single-threaded actor library the actors suite compares with on one core: nact
+ * (https://nact.xyz), an Akka-style actor system for Node.js. Each workload here is the same as the
+ * beamish one next to it.
+ */
+import { dispatch, spawnStateless, start, stop } from 'nact';
+
+type NactSystem = ReturnType<typeof start>;
+type NactRef = ReturnType<typeof spawnStateless>;
+
+export class NactBaseline {
+  readonly #system: NactSystem = start();
+  #batches = 0;
+  readonly #ponger: NactRef = spawnStateless(this.#system, (message: { from: NactRef; n: number }) =>
+    dispatch(message.from, message.n),
+  );
+
+  /** `count` round trips between two actors. */
+  pingPong(count: number): Promise<void> {
+    return new Promise((resolve) => {
+      const ponger = this.#ponger;
+      const pinger: NactRef = spawnStateless(this.#system, (n: number, context: { self: NactRef }) => {
+        if (n + 1 >= count) {
+          stop(pinger);
+          resolve();
+        } else dispatch(ponger, { from: context.self, n: n + 1 });
+      });
+      dispatch(ponger, { from: pinger, n: 0 });
+    });
+  }
+
+  /** A ring of `size` actors, made once; `pass(hops)` sends a token round it for `hops` hops. */
+  ring(size: number): (hops: number) => Promise<void> {
+    let done: () => void = () => {};
+    let first: NactRef | undefined;
+    let next: NactRef | undefined;
+    for (let i = 0; i < size; i++) {
+      const to = next;
+      next = spawnStateless(this.#system, (hops: number) => {
+        if (hops === 0) done();
+        else dispatch(to ?? (first as NactRef), hops - 1);
+      });
+      if (i === 0) first = next;
+    }
+    const head = next as NactRef;
+    return (hops) =>
+      new Promise((resolve) => {
+        done = resolve;
+        dispatch(head, hops);
+      });
+  }
+
+  /** `count` idle actors, to weigh. */
+  idle(count: number): NactRef[] {
+    // Named: nact's random default names collide within a few thousand actors.
+    const batch = this.#batches++;
+    return Array.from({ length: count }, (_, i) =>
+      spawnStateless(this.#system, () => {}, `idle-${batch}-${i}`),
+    );
+  }
+
+  stop(): void {
+    stop(this.#system);
+  }
+}
