@@ -28,7 +28,7 @@ export {
   unregister,
   whereis,
 } from './api.js';
-export { defineProcess, type ProcessDefinition } from './definition.js';
+export { defineProcess, type Location, type ProcessDefinition } from './definition.js';
 export { ExitSignal } from './errors.js';
 export {
   _,
@@ -41,9 +41,19 @@ export {
   isString,
   type Matched,
   matches,
+  type Wildcard,
 } from './patterns.js';
 export { isPid, type Pid, pidToString, type Ref } from './pid.js';
-export { type After, after, type Clause, on, receive } from './receive.js';
-export { SystemLimitError } from './runtime.js';
+export {
+  type After,
+  after,
+  type Clause,
+  type HandlerResult,
+  on,
+  type ReceiveResult,
+  type ResultOf,
+  receive,
+} from './receive.js';
+export { type ProcessBody, SystemLimitError } from './runtime.js';
 export type { SendMode } from './signals.js';
 export { ActorSystem, type StartOptions, start, TimeoutError } from './system.js';

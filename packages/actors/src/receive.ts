@@ -25,7 +25,7 @@ export interface After<R> {
 }
 
 /** What a handler may return: a value, or a generator whose value is the result (it runs as part of the process). */
-type HandlerResult<R> = R | Generator<unknown, R, unknown>;
+export type HandlerResult<R> = R | Generator<unknown, R, unknown>;
 
 /**
  * A `receive` clause: messages matching `pattern` (see the patterns module) are taken by it, and
@@ -66,9 +66,10 @@ export function after(ms: number, handler?: () => unknown): After<unknown> {
   return { [AFTER]: true, ms, handler };
 }
 
-type ResultOf<C> = C extends Clause<infer R> ? R : C extends After<infer R> ? R : never;
+/** What a clause makes `receive` return. */
+export type ResultOf<C> = C extends Clause<infer R> ? R : C extends After<infer R> ? R : never;
 /** Without `on` clauses a receive takes any message, so its result is `unknown`. */
-type ReceiveResult<C extends unknown[]> = [Extract<C[number], Clause<unknown>>] extends [never]
+export type ReceiveResult<C extends unknown[]> = [Extract<C[number], Clause<unknown>>] extends [never]
   ? unknown
   : ResultOf<C[number]>;
 
