@@ -1,7 +1,7 @@
 import { BlockPool } from '@beamish/arena';
 import { type GroupOptions, type SchedulerGroup, startSchedulers } from '@beamish/scheduler';
-import { send, spawn } from './api.js';
-import { runtimeFor, setRuntime } from './current.js';
+import { self, send, spawn } from './api.js';
+import { setRuntime } from './current.js';
 import { NameTable } from './name-table.js';
 import type { Pid } from './pid.js';
 import { ProcessTable } from './process-table.js';
@@ -60,17 +60,35 @@ export class ActorSystem {
       throw new RangeError(`timeoutMs must be a number of milliseconds, 0 or more, got ${String(timeoutMs)}`);
     }
     if (typeof build !== 'function') throw new TypeError('build must be a function of the reply-to pid');
+    return this.run(function* () {
+      send(dest, build(self()));
+      const reply = yield* receive(after(timeoutMs, () => NO_REPLY));
+      if (reply === NO_REPLY) throw new TimeoutError(timeoutMs);
+      return reply as T;
+    });
+  }
+
+  /**
+   * Runs `body` as a process on this core and resolves with what it returns, or rejects with what
+   * it throws: the bridge from ordinary async code to code that needs a process (`self`,
+   * `receive`).
+   *
+   * @example
+   * ```ts
+   * const reply = await system.run(function* () {
+   *   send('counter', ['get', self()]);
+   *   return yield* receive(after(1000, () => 'no answer'));
+   * });
+   * ```
+   */
+  run<T>(body: () => Generator<unknown, T, unknown>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       spawn(function* () {
         try {
-          send(dest, build(runtimeFor('ask').current()?.pid as Pid));
+          resolve(yield* body());
         } catch (error) {
           reject(error);
-          return;
         }
-        const reply = yield* receive(after(timeoutMs, () => NO_REPLY));
-        if (reply === NO_REPLY) reject(new TimeoutError(timeoutMs));
-        else resolve(reply as T);
       });
     });
   }

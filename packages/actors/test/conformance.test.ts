@@ -34,19 +34,6 @@ import {
 } from '../dist/index.js';
 import { counter, dieOn, echo, hog, linker, registrar, throwOn, trapper } from './workers/procs.mjs';
 
-/** Runs `body` as a process on core 0 and resolves with what it returns. */
-function run<T>(body: () => Generator<unknown, T, unknown>): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    spawn(function* () {
-      try {
-        resolve(yield* body());
-      } catch (error) {
-        reject(error);
-      }
-    });
-  });
-}
-
 /** The next message, or 'timeout' after `ms`. */
 const next = (ms = 2000) => receive(after(ms, () => 'timeout' as const));
 
@@ -55,6 +42,7 @@ describe.each([
   ['across two cores', 2],
 ])('Erlang process semantics, %s', (_label, schedulers) => {
   let system: ActorSystem;
+  const run = <T>(body: () => Generator<unknown, T, unknown>) => system.run(body);
   /** Where the processes under test run: the other core when there are two. */
   let there: { affinity: number };
   beforeAll(async () => {

@@ -25,22 +25,11 @@ import {
 import { crashThread, echo, echoBack, idle, registrar } from './workers/procs.mjs';
 
 let system: ActorSystem | undefined;
+const run = <T>(body: () => Generator<unknown, T, unknown>) => (system as ActorSystem).run(body);
 afterEach(async () => {
   await system?.stop();
   system = undefined;
 });
-
-function run<T>(body: () => Generator<unknown, T, unknown>): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    spawn(function* () {
-      try {
-        resolve(yield* body());
-      } catch (error) {
-        reject(error);
-      }
-    });
-  });
-}
 
 const next = (ms = 3000) => receive(after(ms, () => 'timeout' as const));
 
@@ -116,6 +105,11 @@ describe('faults', () => {
     expect(() => register('x', 1 as Pid)).toThrow(/pid must be a pid/);
     expect(() => spawn(idle, [(() => 0) as never])).toThrow('args[0] cannot be copied: it is a function');
     await expect(start()).rejects.toThrow(/an actor system is running already/);
+    const silent = spawn(function* () {
+      yield* receive();
+    });
+    await expect(system.ask(silent, () => 'anyone?', 20)).rejects.toThrow(/timeout: no reply within 20 ms/);
+    expect(() => system?.ask(silent, () => 0, -1)).toThrow(/timeoutMs must be a number of milliseconds/);
   });
 });
 

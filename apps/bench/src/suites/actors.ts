@@ -29,17 +29,7 @@ function startWorker(name: string, workerData?: unknown): Worker {
 }
 
 /** Runs `body` as a process on core 0 and resolves with its value. */
-function run<T>(body: () => Generator<unknown, T, unknown>): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    spawn(function* () {
-      try {
-        resolve(yield* body());
-      } catch (error) {
-        reject(error);
-      }
-    });
-  });
-}
+const run = <T>(body: () => Generator<unknown, T, unknown>): Promise<T> => (system as ActorSystem).run(body);
 
 function pingPongCase(count: number, baseline: NactBaseline): BenchCase {
   function* ponger() {
