@@ -1,11 +1,11 @@
 import { once } from 'node:events';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { Worker } from 'node:worker_threads';
 import { type ActorSystem, exit, type Pid, receive, self, send, spawn, start } from '@beamish/actors';
 import { NactBaseline } from '../baselines/nact.js';
 import type { BenchCase, Suite } from '../suite.js';
-import type { ChannelMessage, ReceiverReport } from '../threads/channel-messages.js';
+import type { ChannelMessage, ReceiverData, ReceiverReport } from '../threads/channel-messages.js';
+import { WorkerSet } from '../threads/worker-set.js';
 import { pong, sink, skynet } from '../workers/actors-procs.js';
 
 // DESIGN.md's targets are set against BEAM (OTP 25) on this kind of machine; `erl` is not installed
@@ -19,14 +19,7 @@ const SKYNET_TARGET_MS = 2500 / 2;
 
 let system: ActorSystem | undefined;
 let nact: NactBaseline | undefined;
-let workers: Worker[] = [];
-let stoppers: Array<() => void> = [];
-
-function startWorker(name: string, workerData?: unknown): Worker {
-  const worker = new Worker(new URL(`../workers/${name}.js`, import.meta.url), { workerData });
-  workers.push(worker);
-  return worker;
-}
+const workers = new WorkerSet(import.meta.url);
 
 /** Runs `body` as a process on core 0 and resolves with its value. */
 const run = <T>(body: () => Generator<unknown, T, unknown>): Promise<T> => (system as ActorSystem).run(body);
@@ -115,7 +108,7 @@ async function skynetCase(size: number): Promise<BenchCase> {
 }
 
 async function crossPingPongCase(count: number): Promise<BenchCase> {
-  const echo = startWorker('echo-port');
+  const echo = workers.start('echo-port');
   await once(echo, 'online');
   const remote = spawn(pong, [], { affinity: 1 });
   const postRoundTrips = async () => {
@@ -144,9 +137,8 @@ async function crossPingPongCase(count: number): Promise<BenchCase> {
 }
 
 async function oneWayCase(count: number): Promise<BenchCase> {
-  const receiver = startWorker('channel-receiver', { transport: 'postMessage' });
+  const receiver = workers.start('channel-receiver', { transport: 'postMessage' } satisfies ReceiverData);
   await once(receiver, 'online');
-  stoppers.push(() => receiver.postMessage({ kind: 'stop' } satisfies ChannelMessage));
   return {
     name: `${count.toLocaleString('en')} small messages one way to another core`,
     unit: 'items/s',
@@ -234,11 +226,9 @@ const suite: Suite = {
     ];
   },
   dispose: async () => {
-    for (const stopper of stoppers) stopper();
     nact?.stop();
-    const closing = workers;
-    [workers, stoppers, nact] = [[], [], undefined];
-    await Promise.all(closing.map((worker) => worker.terminate()));
+    nact = undefined;
+    await workers.close();
     await system?.stop();
     system = undefined;
   },

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { deserialize, serialize } from 'node:v8';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { SharedHeap } from '@beamish/arena';
 import { LMSQueue } from '@beamish/lfqueue';
 import {
@@ -13,6 +13,7 @@ import {
 } from '@beamish/scheduler';
 import type { BenchCase, Suite } from '../suite.js';
 import type { ChannelMessage, ReceiverData, ReceiverReport } from '../threads/channel-messages.js';
+import { WorkerSet } from '../threads/worker-set.js';
 
 const TASKS = 100;
 
@@ -64,15 +65,7 @@ function localSpawnCase(): BenchCase {
 
 /** Everything a case started that `dispose` must stop. */
 let groups: SchedulerGroup[] = [];
-let workers: Worker[] = [];
-/** Ask the channel receivers to end their loops, so that their workers exit. */
-let stoppers: Array<() => void> = [];
-
-function startWorker(name: string, workerData?: unknown): Worker {
-  const worker = new Worker(new URL(`../workers/${name}.js`, import.meta.url), { workerData });
-  workers.push(worker);
-  return worker;
-}
+const workers = new WorkerSet(import.meta.url);
 
 /**
  * Spawn-to-finish of tiny portable tasks on the other core: the group sends each task through the
@@ -84,7 +77,7 @@ function portableSpawnCase(): BenchCase {
   const module = new URL('../workers/scheduler-tasks.js', import.meta.url).href;
   const group = startSchedulers({ count: 2, rebalanceMs: 0 });
   groups.push(group);
-  const pool = startWorker('job-runner');
+  const pool = workers.start('job-runner');
   const waiting = new Map<number, (value: number) => void>();
   pool.on('message', ({ id, value }: { id: number; value: number }) => {
     waiting.get(id)?.(value);
@@ -176,15 +169,17 @@ async function channelCase(): Promise<BenchCase> {
   const heap = SharedHeap.create({ bytes: 16 << 20 }).buffer;
   const inboxes = [LMSQueue.create({ capacity: 4096 }).buffer, LMSQueue.create({ capacity: 4096 }).buffer];
   const channel = new Channel(heap, inboxes);
-  const overChannel = startWorker('channel-receiver', {
-    transport: 'Channel',
-    heap,
-    inboxes,
-  } satisfies ReceiverData);
-  const overPort = startWorker('channel-receiver', { transport: 'postMessage' } satisfies ReceiverData);
+  const stop: ChannelMessage = { kind: 'stop' };
+  const overChannel = workers.start(
+    'channel-receiver',
+    { transport: 'Channel', heap, inboxes } satisfies ReceiverData,
+    () => {
+      channel.send(1, stop);
+      channel.flush();
+    },
+  );
+  const overPort = workers.start('channel-receiver', { transport: 'postMessage' } satisfies ReceiverData);
   await Promise.all([once(overChannel, 'online'), once(overPort, 'online')]);
-  const stopChannel = () => channel.send(1, { kind: 'stop' } satisfies ChannelMessage);
-  stoppers.push(stopChannel, () => overPort.postMessage({ kind: 'stop' } satisfies ChannelMessage));
   const run = async (worker: Worker, send: (message: ChannelMessage) => void) => {
     const report = once(worker, 'message');
     for (let seq = 0; seq < MESSAGES; seq++) send({ kind: 'item', seq, to: 42, body: ['put', 'key', seq] });
@@ -279,13 +274,9 @@ const suite: Suite = {
     skewCase(quick ? 100_000 : 1_000_000),
   ],
   dispose: async () => {
-    for (const stop of stoppers) stop();
-    const [closingGroups, closingWorkers] = [groups, workers];
-    [groups, workers, stoppers] = [[], [], []];
-    await Promise.all([
-      ...closingGroups.map((group) => group.stop()),
-      ...closingWorkers.map((worker) => worker.terminate()),
-    ]);
+    const closing = groups;
+    groups = [];
+    await Promise.all([...closing.map((group) => group.stop()), workers.close()]);
   },
 };
 
