@@ -62,7 +62,10 @@ export class Doorbell {
     if (!(buffer instanceof SharedArrayBuffer)) {
       throw new TypeError(`buffer must be a SharedArrayBuffer holding a doorbell, got ${describe(buffer)}`);
     }
-    checkInteger('byteOffset', byteOffset, 0, Math.max(0, buffer.byteLength - 8));
+    if (buffer.byteLength < 8) {
+      throw new RangeError(`buffer must hold a doorbell's 8 bytes, got ${buffer.byteLength} bytes`);
+    }
+    checkInteger('byteOffset', byteOffset, 0, buffer.byteLength - 8);
     if (byteOffset % 4 !== 0) throw new RangeError(`byteOffset must be a multiple of 4, got ${byteOffset}`);
     return new Doorbell(buffer, byteOffset);
   }

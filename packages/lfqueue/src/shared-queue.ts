@@ -161,15 +161,15 @@ export abstract class SharedQueue {
    */
   dequeue(timeoutMs = Number.POSITIVE_INFINITY): number | undefined {
     checkTimeout('timeoutMs', timeoutMs);
-    const deadline = performance.now() + timeoutMs;
+    let deadline = Number.NaN;
     for (;;) {
       const value = this.tryDequeue();
       if (value !== undefined) return value;
-      const ticket = this.doorbell.prepare();
-      const late = this.#lastLook();
-      if (late !== undefined) return late;
-      const left = deadline - performance.now();
-      if (this.doorbell.wait(ticket, left > 0 ? left : 0) === 'timed-out') return this.tryDequeue();
+      // Only a dequeue that has to wait reads the clock.
+      if (Number.isNaN(deadline)) deadline = performance.now() + timeoutMs;
+      const sleep = this.#beforeSleep(deadline);
+      if (typeof sleep === 'number') return sleep;
+      if (this.doorbell.wait(sleep.ticket, sleep.ms) === 'timed-out') return this.tryDequeue();
     }
   }
 
@@ -185,17 +185,27 @@ export abstract class SharedQueue {
    */
   async dequeueAsync(timeoutMs = Number.POSITIVE_INFINITY): Promise<number | undefined> {
     checkTimeout('timeoutMs', timeoutMs);
-    const deadline = performance.now() + timeoutMs;
+    let deadline = Number.NaN;
     for (;;) {
       const value = this.tryDequeue();
       if (value !== undefined) return value;
-      const ticket = this.doorbell.prepare();
-      const late = this.#lastLook();
-      if (late !== undefined) return late;
-      const left = deadline - performance.now();
-      const result = await this.doorbell.waitAsync(ticket, left > 0 ? left : 0);
-      if (result === 'timed-out') return this.tryDequeue();
+      if (Number.isNaN(deadline)) deadline = performance.now() + timeoutMs;
+      const sleep = this.#beforeSleep(deadline);
+      if (typeof sleep === 'number') return sleep;
+      if ((await this.doorbell.waitAsync(sleep.ticket, sleep.ms)) === 'timed-out') return this.tryDequeue();
     }
+  }
+
+  /**
+   * What both `dequeue`s do before they sleep: announce a sleeper, then look once more. Returns the
+   * value that came meanwhile, or the ticket to wait on and for how long.
+   */
+  #beforeSleep(deadline: number): number | { ticket: number; ms: number } {
+    const ticket = this.doorbell.prepare();
+    const late = this.#lastLook();
+    if (late !== undefined) return late;
+    const left = deadline - performance.now();
+    return { ticket, ms: left > 0 ? left : 0 };
   }
 
   /** This handle's operation and retry counts since it was made. */

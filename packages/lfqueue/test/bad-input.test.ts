@@ -46,6 +46,9 @@ describe('Doorbell rejects bad input', () => {
     expect(() => Doorbell.attach(new ArrayBuffer(8) as never)).toThrow(/buffer must be a SharedArrayBuffer/);
     expect(() => Doorbell.attach(new SharedArrayBuffer(64), 2)).toThrow(/byteOffset must be a multiple of 4/);
     expect(() => Doorbell.attach(new SharedArrayBuffer(64), 60)).toThrow(RangeError);
+    expect(() => Doorbell.attach(new SharedArrayBuffer(4))).toThrow(
+      /buffer must hold a doorbell's 8 bytes, got 4 bytes/,
+    );
     expect(() => Doorbell.create().wait(0, -5)).toThrow(/timeoutMs/);
   });
 });

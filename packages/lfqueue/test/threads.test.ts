@@ -172,9 +172,6 @@ describe.each(kinds)('%s across threads', (kind, Queue) => {
         // Each handle counts exactly its own successful operations.
         for (const r of producerReports) expect(r.counters.operations).toBe(perProducer);
         for (const r of consumerReports) expect(r.counters.operations).toBe(r.count);
-        if (kind === 'MSQueue') {
-          for (const r of consumerReports) expect(r.counters.fixLists).toBe(0);
-        }
         expectEmptyAndWhole(queue);
       },
       TIMEOUT_MS,
