@@ -68,26 +68,28 @@ export class Channel {
     this.#heap = SharedHeap.attach(heap);
     this.#ints = new Int32Array(heap);
     this.#bytes = new Uint8Array(heap);
-    for (const buffer of inboxes) this.replaceInbox(this.#inboxes.length, buffer);
-  }
-
-  /** Points receiver `index` at a new inbox (a replacement scheduler's); what was on its way is dropped. */
-  replaceInbox(index: number, buffer: SharedArrayBuffer): void {
-    this.#inboxes[index] = LMSQueue.attach(buffer);
-    this.#outboxes[index] = [];
-    if (this.#open[index] === undefined) this.#open[index] = new Encoder();
-    else this.#open[index].clear();
-    this.#openCounts[index] = 0;
+    for (const buffer of inboxes) {
+      this.#inboxes.push(LMSQueue.attach(buffer));
+      this.#outboxes.push([]);
+      this.#open.push(new Encoder());
+      this.#openCounts.push(0);
+    }
   }
 
   /**
    * Sends `message` to receiver `to`. It goes with the others sent to `to` in this synchronous run,
    * at its end (or on {@link Channel.flush}); when the inbox is full, as soon as it has room.
    *
-   * @throws CodecError naming where in `message` a value cannot be copied, having sent nothing.
+   * @throws CodecError naming where in `message` a value cannot be copied, having sent nothing;
+   *   RangeError for a receiver `to` that is not there.
    */
   send(to: number, message: unknown): void {
-    const batch = this.#open[to] as Encoder;
+    const batch = this.#open[to];
+    if (batch === undefined) {
+      throw new RangeError(
+        `to must be a receiver index from 0 to ${this.#open.length - 1}, got ${String(to)}`,
+      );
+    }
     batch.append(message);
     this.#openCounts[to] = (this.#openCounts[to] as number) + 1;
     if (batch.length >= BATCH_BYTES) this.#commit(to);
@@ -137,6 +139,8 @@ export class Channel {
    */
   drain(index: number, deliver: (message: unknown) => void): number {
     const inbox = this.#inboxes[index] as LMSQueue;
+    let handle = inbox.tryDequeue();
+    if (handle === undefined) return 0; // the usual case, at every turn: nothing made
     let count = 0;
     let failed = false;
     let failure: unknown;
@@ -147,7 +151,7 @@ export class Channel {
         if (!failed) [failed, failure] = [true, error];
       }
     };
-    for (let handle = inbox.tryDequeue(); handle !== undefined; handle = inbox.tryDequeue()) {
+    for (; handle !== undefined; handle = inbox.tryDequeue()) {
       const start = handle + 8;
       try {
         count += this.#decoder.decodeEach(
@@ -162,6 +166,17 @@ export class Channel {
     }
     if (failed) throw failure;
     return count;
+  }
+
+  /**
+   * Frees every batch waiting in inbox `index` without reading it: its receiver is gone, and its
+   * messages may hold values this thread could not even decode (classes only it had defined).
+   */
+  discard(index: number): void {
+    const inbox = this.#inboxes[index] as LMSQueue;
+    for (let handle = inbox.tryDequeue(); handle !== undefined; handle = inbox.tryDequeue()) {
+      this.#heap.free(handle);
+    }
   }
 
   /** The doorbell of inbox `index`, which every batch sent to it rings. */

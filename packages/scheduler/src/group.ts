@@ -11,7 +11,8 @@ import type { ToGroup, ToWorker, WorkerData } from './messages.js';
 import type { PortableRequest, PortableTask } from './portable.js';
 import { Scheduler, type SchedulerOptions } from './scheduler.js';
 import {
-  type Core,
+  announceDown,
+  deliverToService,
   installServices,
   type Service,
   type ServiceMessage,
@@ -69,6 +70,14 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
+function checkMs(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !(value >= 0)) {
+    throw new RangeError(`${name} must be a number of milliseconds, 0 or more, got ${String(value)}`);
+  }
+  return value;
+}
+
 function checkCount(name: string, value: unknown, min: number, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
@@ -100,6 +109,8 @@ export class SchedulerGroup {
   readonly #host: PortableHost;
   readonly #rebalancer: NodeJS.Timeout | undefined;
   readonly #idle: ReturnType<typeof sleepOnInbox>;
+  readonly #spinMs: number;
+  readonly #take = (message: unknown): void => this.#deliver(message as ToGroup);
   readonly #serviceSpecs: ServiceSpec[];
   /** This thread's services, once installed. */
   #services: Service[] | undefined;
@@ -117,43 +128,36 @@ export class SchedulerGroup {
 
   /** @internal */
   constructor(options: GroupOptions) {
+    // Every option is checked before anything is made: a bad one leaves nothing running.
     this.#options = options;
     this.count = checkCount('options.count', options.count, 1, availableParallelism());
     this.#hints = options.hints ?? true;
-    const rebalanceMs = options.rebalanceMs ?? 10;
-    if (typeof rebalanceMs !== 'number' || !(rebalanceMs >= 0)) {
-      throw new RangeError(
-        `options.rebalanceMs must be a number of milliseconds, 0 or more, got ${String(rebalanceMs)}`,
-      );
-    }
+    const rebalanceMs = checkMs('options.rebalanceMs', options.rebalanceMs, 10);
+    this.#spinMs = checkMs('options.spinMs', options.spinMs, 0.2);
     const limits = options.resourceLimits;
     if (limits !== undefined && (typeof limits !== 'object' || limits === null)) {
-      throw new TypeError('options.resourceLimits must be an object such as { maxOldGenerationSizeMb: 64 }');
+      throw new TypeError(
+        `options.resourceLimits must be an object such as { maxOldGenerationSizeMb: 64 }, got ${String(limits)}`,
+      );
     }
     const inboxCapacity = checkCount('options.inboxCapacity', options.inboxCapacity, 1, 4096);
-    this.#heap = SharedHeap.create({
-      bytes: checkCount('options.heapBytes', options.heapBytes, 4096, 16 << 20),
-    });
+    const heapBytes = checkCount('options.heapBytes', options.heapBytes, 4096, 16 << 20);
+    this.#serviceSpecs = checkServices(options.services);
+    this.local = new Scheduler({ maxSlicesPerTurn: options.maxSlicesPerTurn, maxTurnMs: options.maxTurnMs });
+
+    this.#heap = SharedHeap.create({ bytes: heapBytes });
     for (let i = 0; i < this.count; i++)
       this.#inboxes.push(LMSQueue.create({ capacity: inboxCapacity }).buffer);
     this.#channel = new Channel(this.#heap.buffer, this.#inboxes);
     this.#table = new LoadTable(this.count);
-    this.local = new Scheduler({ maxSlicesPerTurn: options.maxSlicesPerTurn, maxTurnMs: options.maxTurnMs });
     this.#host = new PortableHost(this.local, (id, outcome) => this.#settle(id, outcome));
     this.local.poll = () => {
-      this.#channel.drain(0, (message) => this.#deliver(message as ToGroup));
-      this.#table.publish(0, this.local.stats());
+      this.#channel.drain(0, this.#take);
+      this.#table.publish(0, this.local);
     };
-    const spinMs = options.spinMs ?? 0.2;
-    if (typeof spinMs !== 'number' || !(spinMs >= 0)) {
-      throw new RangeError(
-        `options.spinMs must be a number of milliseconds, 0 or more, got ${String(spinMs)}`,
-      );
-    }
-    this.#idle = sleepOnInbox(this.local, this.#channel, 0, spinMs);
+    this.#idle = sleepOnInbox(this.local, this.#channel, 0, this.#spinMs);
     this.local.onIdle = this.#idle.idle;
     this.local.wake();
-    this.#serviceSpecs = checkServices(options.services);
     const workersReady: Promise<void>[] = [];
     for (let i = 1; i < this.count; i++) {
       workersReady.push(new Promise((resolve, reject) => this.#starting.set(i, { resolve, reject })));
@@ -200,16 +204,19 @@ export class SchedulerGroup {
       throw new TypeError('task.args must be an array');
     const { at, pinned } = this.#place(options);
     const request: PortableRequest = { ...task, id: this.#nextId++, pinned };
+    // Waiting before the task is sent: a task on this thread may end within `#send`.
+    const result = new Promise<T>((resolve, reject) => {
+      this.#pending.set(request.id, { at, resolve: resolve as (value: unknown) => void, reject });
+    });
     try {
       // The arguments are copied exactly once, here or on their way to another core, as they
       // would be for any scheduler.
       this.#send(at, at === 0 ? copy(request) : request);
     } catch (error) {
+      this.#pending.delete(request.id);
       throw new TypeError(`task.args cannot be copied to another thread: ${(error as Error).message}`);
     }
-    return new Promise<T>((resolve, reject) => {
-      this.#pending.set(request.id, { at, resolve: resolve as (value: unknown) => void, reject });
-    });
+    return result;
   }
 
   /**
@@ -227,7 +234,7 @@ export class SchedulerGroup {
 
   /** Every scheduler's counters, 0 first. */
   stats(): CoreStats[] {
-    this.#table.publish(0, this.local.stats());
+    this.#table.publish(0, this.local);
     return Array.from({ length: this.count }, (_, i) => this.#table.read(i, this.#channel.depth(i)));
   }
 
@@ -298,7 +305,7 @@ export class SchedulerGroup {
         return;
       case 'svc':
         if (this.#services === undefined) this.#early.push(message);
-        else this.#services[message.s]?.receive(message.m);
+        else deliverToService(this.#services, message);
         return;
       case 'ready':
         this.#starting.get(message.from)?.resolve();
@@ -311,19 +318,16 @@ export class SchedulerGroup {
   }
 
   async #installLocal(): Promise<void> {
-    const table = this.#table;
-    const placedOn = (index: number) => table.placed(index);
-    const core = (service: number): Core => ({
+    const parts = {
       index: 0,
       count: this.count,
       scheduler: this.local,
-      send: (to, m) => this.#channel.send(to, { t: 'svc', s: service, m } satisfies ServiceMessage),
-      pick: () => twoChoices(this.count, -1, placedOn),
-      adjustLoad: (index, delta) => table.place(index, delta),
-    });
-    const services = await installServices(this.#serviceSpecs, core);
+      channel: this.#channel,
+      table: this.#table,
+    };
+    const services = await installServices(this.#serviceSpecs, parts);
     this.#services = services;
-    for (const early of this.#early.splice(0)) services[early.s]?.receive(early.m);
+    for (const early of this.#early.splice(0)) deliverToService(services, early);
   }
 
   #settle(id: number, outcome: Outcome): void {
@@ -358,8 +362,8 @@ export class SchedulerGroup {
   #load(index: number): number {
     const placed = this.#table.placed(index);
     if (index !== 0) return placed;
-    const { runnable, waiting } = this.local.stats();
-    return placed + Math.max(0, runnable + waiting - this.#host.running);
+    const local = this.local;
+    return placed + Math.max(0, local.runnableCount + local.waitingCount - this.#host.running);
   }
 
   /**
@@ -392,7 +396,7 @@ export class SchedulerGroup {
       table: this.#table.buffer,
       maxSlicesPerTurn: this.#options.maxSlicesPerTurn,
       maxTurnMs: this.#options.maxTurnMs,
-      spinMs: this.#options.spinMs ?? 0.2,
+      spinMs: this.#spinMs,
       count: this.count,
       services: this.#serviceSpecs,
     };
@@ -433,11 +437,11 @@ export class SchedulerGroup {
     // its processes go nowhere, like messages to any process that has died. The queue itself is
     // lock-free, so a thread dying in the middle of an operation leaves it whole (only the spare
     // nodes that thread held are lost).
-    this.#channel.drain(index, () => {});
+    this.#channel.discard(index);
     for (let i = 1; i < this.count; i++) {
       if (i !== index) this.#channel.send(i, { t: 'down', index, cause } satisfies ToWorker);
     }
-    for (const service of this.#services ?? []) service.schedulerDown?.(index, cause);
+    announceDown(this.#services ?? [], index, cause);
     this.#startWorker(index);
   }
 }

@@ -42,7 +42,7 @@ export class PortableHost {
       return;
     }
     this.#tasks.set(task, request);
-    task.onEnd = (outcome) => this.#end(task, request, outcome);
+    task.onEnd = this.#ended;
   }
 
   /** Withdraws up to `count` movable tasks and returns them as requests to start elsewhere. */
@@ -60,8 +60,10 @@ export class PortableHost {
     });
   }
 
-  #end(task: Task, request: PortableRequest, outcome: Outcome): void {
+  /** One handler for every task: the task says which request it ran. */
+  readonly #ended = (outcome: Outcome, task: Task): void => {
+    const request = this.#tasks.get(task) as PortableRequest;
     this.#tasks.delete(task);
     this.#report(request.id, outcome);
-  }
+  };
 }

@@ -3,9 +3,19 @@
  * the slice and leaves the task runnable.
  */
 
-/** Suspends the task until `ms` milliseconds have passed. */
+function checkMs(ms: unknown): number {
+  if (typeof ms !== 'number' || Number.isNaN(ms) || ms < 0) {
+    throw new RangeError(`ms must be a number of milliseconds, 0 or more, got ${String(ms)}`);
+  }
+  return ms;
+}
+
+/** Suspends the task until `ms` milliseconds have passed. @throws RangeError for a bad `ms`. */
 export class Sleep {
-  constructor(readonly ms: number) {}
+  readonly ms: number;
+  constructor(ms: number) {
+    this.ms = checkMs(ms);
+  }
 }
 
 /**
@@ -14,7 +24,11 @@ export class Sleep {
  * what a mailbox's `receive` waits on.
  */
 export class Park {
-  constructor(readonly ms: number = Number.POSITIVE_INFINITY) {}
+  readonly ms: number;
+  /** @throws RangeError for a bad `ms`. */
+  constructor(ms: number = Number.POSITIVE_INFINITY) {
+    this.ms = checkMs(ms);
+  }
 }
 
 /** What a parked task resumes with when its time is up. */
@@ -22,7 +36,14 @@ export const TIMED_OUT: unique symbol = Symbol('beamish.timedOut');
 
 /** Suspends the task until `promise` settles; the task resumes with its value or its error. */
 export class Wait {
-  constructor(readonly promise: PromiseLike<unknown>) {}
+  readonly promise: PromiseLike<unknown>;
+  /** @throws TypeError when `promise` is not a promise or other thenable. */
+  constructor(promise: PromiseLike<unknown>) {
+    if (typeof (promise as { then?: unknown } | null)?.then !== 'function') {
+      throw new TypeError(`promise must be a promise or other thenable, got ${typeof promise}`);
+    }
+    this.promise = promise;
+  }
 }
 
 /**
@@ -36,9 +57,6 @@ export class Wait {
  * ```
  */
 export function* sleep(ms: number): Generator<Sleep, void, unknown> {
-  if (typeof ms !== 'number' || Number.isNaN(ms) || ms < 0) {
-    throw new RangeError(`ms must be a number of milliseconds, 0 or more, got ${String(ms)}`);
-  }
   yield new Sleep(ms);
 }
 

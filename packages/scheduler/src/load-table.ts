@@ -1,4 +1,4 @@
-import type { SchedulerStats } from './scheduler.js';
+import type { Scheduler } from './scheduler.js';
 
 /**
  * Every scheduler's counters in one `SharedArrayBuffer`, each scheduler on a 64-byte cache line of
@@ -52,13 +52,13 @@ export class LoadTable {
     this.#floats = new Float64Array(this.buffer);
   }
 
-  /** Writes scheduler `index`'s line. */
-  publish(index: number, stats: SchedulerStats): void {
+  /** Writes scheduler `index`'s line from `scheduler`'s counters (every turn: nothing allocated). */
+  publish(index: number, scheduler: Scheduler): void {
     const base = index * LINE_INTS;
-    Atomics.store(this.#ints, base + RUNNABLE, stats.runnable);
-    Atomics.store(this.#ints, base + WAITING, stats.waiting);
-    Atomics.store(this.#ints, base + BUSY, Math.round(stats.busy * 1e6));
-    this.#floats[(base >> 1) + SLICES_F64] = stats.slices;
+    Atomics.store(this.#ints, base + RUNNABLE, scheduler.runnableCount);
+    Atomics.store(this.#ints, base + WAITING, scheduler.waitingCount);
+    Atomics.store(this.#ints, base + BUSY, Math.round(scheduler.busyShare() * 1e6));
+    this.#floats[(base >> 1) + SLICES_F64] = scheduler.slicesRun;
   }
 
   /** Portable tasks placed on scheduler `index` and not ended. */

@@ -1,5 +1,3 @@
-export { Checkpoint, checkpoint } from './instructions.js';
-
 import type { Scheduler } from './scheduler.js';
 import type { Task } from './task.js';
 

@@ -119,15 +119,33 @@ export class Scheduler {
 
   /** Counters for this scheduler. */
   stats(): SchedulerStats {
-    const elapsed = performance.now() - this.#startedAt;
     return {
-      runnable: this.#runnable.length,
-      waiting: this.#waiting,
+      runnable: this.runnableCount,
+      waiting: this.waitingCount,
       slices: this.#slices,
       spawned: this.#spawned,
       finished: this.#finished,
-      busy: elapsed > 0 ? Math.min(1, this.#busyMs / elapsed) : 0,
+      busy: this.busyShare(),
     };
+  }
+
+  // The counters one by one, for code that reads them every turn and should not make an object.
+  /** Tasks waiting for their next slice. */
+  get runnableCount(): number {
+    return this.#runnable.length;
+  }
+  /** Tasks sleeping or waiting for a promise or a message. */
+  get waitingCount(): number {
+    return this.#waiting;
+  }
+  /** Slices run since the scheduler started. */
+  get slicesRun(): number {
+    return this.#slices;
+  }
+  /** The share of wall time since the scheduler started that it spent running slices, 0 to 1. */
+  busyShare(): number {
+    const elapsed = performance.now() - this.#startedAt;
+    return elapsed > 0 ? Math.min(1, this.#busyMs / elapsed) : 0;
   }
 
   /** The task whose slice is running, if any: code called from a task finds out which one. */
@@ -231,6 +249,9 @@ export class Scheduler {
       }
       this.#slices += ran;
     } finally {
+      // Set by each slice and left there until the turn ends: between slices only the
+      // scheduler's own bookkeeping for the task just run can ask.
+      this.#current = undefined;
       this.#inTurn = false;
       const now = performance.now();
       this.#busyMs += now - started;
@@ -242,6 +263,8 @@ export class Scheduler {
     }
   };
 
+  // The common slice — a plain `yield` — is kept short, so that the engine inlines it into the
+  // turn's loop; everything else goes to #afterSlice.
   #runSlice(task: Task): void {
     let step: IteratorResult<unknown, unknown>;
     this.#current = task;
@@ -255,14 +278,19 @@ export class Scheduler {
         step = task.generator.next(value);
       }
     } catch (error) {
-      this.#current = undefined;
       task.slices++;
       const cancelled = task.cancelWith;
       this.#end(task, { ok: false, error: cancelled === undefined ? error : cancelled.error });
       return;
     }
-    this.#current = undefined;
     task.slices++;
+    if (step.value === undefined && step.done !== true && task.cancelWith === undefined)
+      this.#runnable.push(task);
+    else this.#afterSlice(task, step);
+  }
+
+  /** A slice that ended the task, was cancelled from inside, or yielded an instruction. */
+  #afterSlice(task: Task, step: IteratorResult<unknown, unknown>): void {
     if (task.cancelWith !== undefined) {
       if (step.done !== true) this.#close(task, task.cancelWith.error);
       else this.#end(task, { ok: false, error: task.cancelWith.error });
@@ -273,9 +301,7 @@ export class Scheduler {
       return;
     }
     const yielded = step.value;
-    if (yielded === undefined) {
-      this.#runnable.push(task);
-    } else if (yielded instanceof Sleep) {
+    if (yielded instanceof Sleep) {
       this.#suspend(task);
       this.#wakeAt(task, yielded.ms);
     } else if (yielded instanceof Park) {

@@ -1,4 +1,7 @@
+import type { Channel } from './channel.js';
+import type { LoadTable } from './load-table.js';
 import type { Scheduler } from './scheduler.js';
+import { twoChoices } from './two-choices.js';
 
 /**
  * A service: code that runs beside the scheduler on every core of a group, and talks to its
@@ -56,11 +59,8 @@ export interface ServiceMessage {
   m: unknown;
 }
 
-/** Imports and installs every service of `specs` on `core`, in order. */
-export async function installServices(
-  specs: readonly ServiceSpec[],
-  core: (service: number) => Core,
-): Promise<Service[]> {
+/** Imports and installs every service of `specs` on the thread of `parts`, in order. */
+export async function installServices(specs: readonly ServiceSpec[], parts: CoreParts): Promise<Service[]> {
   const services: Service[] = [];
   for (let s = 0; s < specs.length; s++) {
     const spec = specs[s] as ServiceSpec;
@@ -68,7 +68,40 @@ export async function installServices(
     if (typeof exports.install !== 'function') {
       throw new TypeError(`options.services[${s}].module: ${spec.module} exports no install function`);
     }
-    services.push(await exports.install(core(s), spec.options));
+    services.push(await exports.install(makeCore(parts, s), spec.options));
   }
   return services;
+}
+
+/** What a thread's cores are made of: the same on scheduler 0 and on every worker. */
+export interface CoreParts {
+  index: number;
+  count: number;
+  scheduler: Scheduler;
+  channel: Channel;
+  table: LoadTable;
+}
+
+/** The `Core` that service `service` sees on the thread of `parts`. */
+export function makeCore(parts: CoreParts, service: number): Core {
+  const { index, count, scheduler, channel, table } = parts;
+  const placed = (i: number) => table.placed(i);
+  return {
+    index,
+    count,
+    scheduler,
+    send: (to, m) => channel.send(to, { t: 'svc', s: service, m } satisfies ServiceMessage),
+    pick: () => twoChoices(count, -1, placed),
+    adjustLoad: (i, delta) => table.place(i, delta),
+  };
+}
+
+/** Hands a service message to its service. */
+export function deliverToService(services: readonly Service[], message: ServiceMessage): void {
+  services[message.s]?.receive(message.m);
+}
+
+/** Tells every service that scheduler `index` went down. */
+export function announceDown(services: readonly Service[], index: number, cause: unknown): void {
+  for (const service of services) service.schedulerDown?.(index, cause);
 }

@@ -6,15 +6,13 @@ import { PortableHost } from './host.js';
 import { LoadTable } from './load-table.js';
 import type { ToGroup, ToWorker, WorkerData } from './messages.js';
 import { Scheduler } from './scheduler.js';
-import { type Core, installServices, type Service } from './service.js';
+import { announceDown, deliverToService, installServices, type Service } from './service.js';
 import { sleepOnInbox } from './sleep-on-inbox.js';
-import { twoChoices } from './two-choices.js';
 
 const data = workerData as WorkerData;
 const scheduler = new Scheduler({ maxSlicesPerTurn: data.maxSlicesPerTurn, maxTurnMs: data.maxTurnMs });
 const channel = new Channel(data.heap, data.inboxes);
 const table = new LoadTable(data.table);
-const placedOn = (index: number) => table.placed(index);
 
 function send(message: ToGroup): void {
   try {
@@ -28,15 +26,6 @@ function send(message: ToGroup): void {
 
 const host = new PortableHost(scheduler, (id, outcome) => send({ t: 'done', id, ...outcome }));
 
-const core = (service: number): Core => ({
-  index: data.index,
-  count: data.count,
-  scheduler,
-  send: (to, m) => channel.send(to, { t: 'svc', s: service, m }),
-  pick: () => twoChoices(data.count, -1, placedOn),
-  adjustLoad: (index, delta) => table.place(index, delta),
-});
-
 function deliver(services: Service[], message: unknown): void {
   const m = message as ToWorker;
   switch (m.t) {
@@ -47,24 +36,25 @@ function deliver(services: Service[], message: unknown): void {
       send({ t: 'shed', from: data.index, requests: host.shed(m.count) });
       return;
     case 'svc':
-      services[m.s]?.receive(m.m);
+      deliverToService(services, m);
       return;
     case 'down':
-      for (const service of services) service.schedulerDown?.(m.index, m.cause);
+      announceDown(services, m.index, m.cause);
   }
 }
 
-installServices(data.services, core).then(
+const parts = { index: data.index, count: data.count, scheduler, channel, table };
+installServices(data.services, parts).then(
   (services) => {
     const take = (message: unknown) => deliver(services, message);
     scheduler.poll = () => {
       channel.drain(data.index, take);
-      table.publish(data.index, scheduler.stats());
+      table.publish(data.index, scheduler);
     };
     const { idle } = sleepOnInbox(scheduler, channel, data.index, data.spinMs);
     scheduler.onIdle = () => {
       // Fresh counters for whoever reads the table while this scheduler sleeps.
-      table.publish(data.index, scheduler.stats());
+      table.publish(data.index, scheduler);
       idle();
     };
     send({ t: 'ready', from: data.index });

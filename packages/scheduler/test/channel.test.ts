@@ -85,6 +85,7 @@ it('refuses a message it cannot copy at send, naming where, and sends the rest o
     'message.reply cannot be copied: it is a function',
   );
   channel.send(0, 'after');
+  expect(() => channel.send(1, 'nobody')).toThrow(/to must be a receiver index from 0 to 0, got 1/);
   channel.flush();
   const received: unknown[] = [];
   channel.drain(0, (message) => received.push(message));
