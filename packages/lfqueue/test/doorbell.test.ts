@@ -74,7 +74,7 @@ describe.each([
       // Every few values, let the consumer fall asleep again.
       if (i % 7 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
-    const [ready, { sum, longestMs }] = await done;
+    const [ready, { sum, longestMs }] = (await done) as [string, { sum: number; longestMs: number }];
     expect([ready, sum]).toEqual(['ready', (count * (count + 1)) / 2]);
     // Every value was enqueued within milliseconds of the last: no wait may run out its 2 s.
     expect(longestMs).toBeLessThan(1_000);
