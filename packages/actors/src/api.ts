@@ -1,12 +1,12 @@
 import type { Arena } from '@beamish/arena';
 import { copy } from '@beamish/scheduler';
-import { callerOf, currentProcess, runtimeFor } from './current.js';
+import { currentProcess, runtimeFor } from './current.js';
 import { locationOf, type ProcessDefinition } from './definition.js';
 import { ExitSignal } from './errors.js';
 import { isPid, type Pid, type Ref } from './pid.js';
-import type { Process } from './process.js';
+import type { Process, ProcessStatus } from './process.js';
 import { needsNoCopy, type ProcessBody, type Runtime } from './runtime.js';
-import type { RemoteSpawnOptions, SendMode } from './signals.js';
+import type { SendMode } from './signals.js';
 
 /** Options of `spawn` (Erlang's `spawn_opt`). */
 export interface SpawnOptions {
@@ -50,9 +50,7 @@ function checkSpawnOptions(options: unknown, count: number): SpawnOptions {
     if (!SPAWN_KEYS.has(key)) throw new TypeError(`options.${key} is not a spawn option`);
   }
   const o = options as SpawnOptions;
-  if (o.name !== undefined && (typeof o.name !== 'string' || o.name === '')) {
-    throw new TypeError('options.name must be a non-empty string');
-  }
+  if (o.name !== undefined) checkName('options.name', o.name);
   if (
     o.affinity !== undefined &&
     o.affinity !== 'local' &&
@@ -67,9 +65,7 @@ function checkSpawnOptions(options: unknown, count: number): SpawnOptions {
       `options.maxHeapSize must be a number of bytes, 0 or more, got ${String(o.maxHeapSize)}`,
     );
   }
-  if (o.mode !== undefined && o.mode !== 'copy' && o.mode !== 'share') {
-    throw new TypeError(`options.mode must be 'copy' or 'share', got ${String(o.mode)}`);
-  }
+  if (o.mode !== undefined) checkMode('options.mode', o.mode);
   return o;
 }
 
@@ -92,18 +88,49 @@ function resolve(runtime: Runtime, what: string, dest: unknown): Pid {
   return checkPid(what, dest);
 }
 
-/** The core-independent part of every spawn. */
+/** A non-empty string, or a TypeError naming `what`. */
+function checkName(what: string, name: unknown): string {
+  if (typeof name !== 'string' || name === '') {
+    throw new TypeError(
+      `${what} must be a non-empty string, got ${typeof name === 'string' ? '""' : String(name)}`,
+    );
+  }
+  return name;
+}
+
+function checkMode(what: string, mode: unknown): SendMode {
+  if (mode !== 'copy' && mode !== 'share')
+    throw new TypeError(`${what} must be 'copy' or 'share', got ${String(mode)}`);
+  return mode;
+}
+
+/** Registers `name` for `pid`, or throws a TypeError naming `what`. */
+function claimName(runtime: Runtime, what: string, name: string, pid: Pid): void {
+  const outcome = runtime.names.register(name, pid);
+  if (outcome === 'taken') throw new TypeError(`${what}: ${JSON.stringify(name)} is registered already`);
+  if (outcome === 'full') throw new TypeError(`${what}: the name table is full (see options.maxNames)`);
+}
+
+/**
+ * What every spawn does, whatever its flavour: `spawn(body, options)` for a closure, or
+ * `spawn(definition, args, options)`.
+ */
 function spawnWith(
   what: string,
   body: unknown,
-  args: unknown[],
-  rawOptions: unknown,
+  argsOrOptions: unknown,
+  maybeOptions: unknown,
   forced: SpawnOptions,
 ): { pid: Pid; ref: Ref | undefined } {
+  const withArgs = Array.isArray(argsOrOptions);
+  const args = withArgs ? argsOrOptions : [];
   const runtime = runtimeFor(what);
-  const options = { ...checkSpawnOptions(rawOptions, runtime.core.count), ...forced };
+  const options = {
+    ...checkSpawnOptions(withArgs ? maybeOptions : argsOrOptions, runtime.core.count),
+    ...forced,
+  };
   if (typeof body !== 'function') throw new TypeError(`${what}: body must be a generator function`);
-  const parent = callerOf(what);
+  const parent = runtime.current();
   if ((options.link || options.monitor) && parent === undefined) {
     throw new TypeError(
       `${what}: options.${options.link ? 'link' : 'monitor'} needs a calling process to link or monitor from`,
@@ -113,49 +140,40 @@ function spawnWith(
   const here = runtime.core.index;
   const at =
     location === undefined || options.affinity === 'local' ? here : (options.affinity ?? runtime.core.pick());
-  const remote: RemoteSpawnOptions = {
-    name: options.name,
-    maxHeapSize: options.maxHeapSize,
-    trapExit: options.trapExit,
-    mode: options.mode,
-  };
-  const ref = options.monitor ? runtime.ref() : undefined;
-  const linkTo = options.link ? parent?.pid : undefined;
-  const monitor = ref !== undefined && parent !== undefined ? { by: parent.pid, ref } : undefined;
-  let pid: Pid;
+  // A closure's generator is made here and now: a body that is not a generator function fails
+  // before anything is allocated.
+  let generator: ProcessBody | undefined;
   if (at === here) {
-    const generator = (body as (...a: unknown[]) => ProcessBody)(
+    generator = (body as (...a: unknown[]) => ProcessBody)(
       ...(args.every(needsNoCopy) ? args : copy(args, 'args')),
     );
     if (typeof generator?.next !== 'function')
       throw new TypeError(`${what}: body must be a generator function`);
-    pid = runtime.allocate(here);
-    claimName(runtime, pid, options.name, () => runtime.table.release(pid));
-    runtime.spawnHere({ body: generator, options: remote, pid, linkTo, monitor });
-  } else {
-    const { module, name } = location as NonNullable<typeof location>;
-    pid = runtime.spawnThere(at, { module, name, args, options: remote, linkTo, monitor });
-    claimName(runtime, pid, options.name, () =>
-      runtime.route(pid, { k: 'exit', to: pid, from: pid, reason: 'kill', link: false }),
-    );
+  }
+  const { link, monitor: monitored, affinity: _placedAbove, ...spawnOptions } = options;
+  const ref = monitored ? runtime.ref() : undefined;
+  const linkTo = link ? parent?.pid : undefined;
+  const monitor = ref !== undefined && parent !== undefined ? { by: parent.pid, ref } : undefined;
+  const pid = runtime.allocate(at);
+  try {
+    // The name first: a process is never seen without the name it was spawned with.
+    if (options.name !== undefined) claimName(runtime, 'options.name', options.name, pid);
+    if (generator !== undefined)
+      runtime.spawnHere({ body: generator, options: spawnOptions, pid, linkTo, monitor });
+    else {
+      const { module, name } = location as NonNullable<typeof location>;
+      runtime.spawnThere(at, { to: pid, module, name, args, options: spawnOptions, linkTo, monitor });
+    }
+  } catch (error) {
+    if (options.name !== undefined) runtime.names.unregister(options.name, pid);
+    runtime.unallocate(pid, at);
+    throw error;
   }
   if (parent !== undefined) {
     if (linkTo !== undefined) parent.links.add(pid);
     if (ref !== undefined) parent.monitors.set(ref, pid);
   }
   return { pid, ref };
-}
-
-function claimName(runtime: Runtime, pid: Pid, name: string | undefined, undo: () => void): void {
-  if (name === undefined) return;
-  const outcome = runtime.names.register(name, pid);
-  if (outcome === 'ok') return;
-  undo();
-  throw new TypeError(
-    outcome === 'taken'
-      ? `options.name: ${JSON.stringify(name)} is registered already`
-      : 'options.name: the name table is full',
-  );
 }
 
 /**
@@ -180,8 +198,7 @@ export function spawn<A extends unknown[]>(
   options?: SpawnOptions,
 ): Pid;
 export function spawn(body: unknown, argsOrOptions?: unknown, options?: unknown): Pid {
-  const [args, opts] = Array.isArray(argsOrOptions) ? [argsOrOptions, options] : [[], argsOrOptions];
-  return spawnWith('spawn', body, args, opts, {}).pid;
+  return spawnWith('spawn', body, argsOrOptions, options, {}).pid;
 }
 
 /** `spawn` with `{ link: true }`: the new process is linked to the caller before it runs. */
@@ -192,8 +209,7 @@ export function spawnLink<A extends unknown[]>(
   options?: SpawnOptions,
 ): Pid;
 export function spawnLink(body: unknown, argsOrOptions?: unknown, options?: unknown): Pid {
-  const [args, opts] = Array.isArray(argsOrOptions) ? [argsOrOptions, options] : [[], argsOrOptions];
-  return spawnWith('spawnLink', body, args, opts, { link: true }).pid;
+  return spawnWith('spawnLink', body, argsOrOptions, options, { link: true }).pid;
 }
 
 /** `spawn` with `{ monitor: true }`: returns the pid and the monitor's reference. */
@@ -204,8 +220,7 @@ export function spawnMonitor<A extends unknown[]>(
   options?: SpawnOptions,
 ): [Pid, Ref];
 export function spawnMonitor(body: unknown, argsOrOptions?: unknown, options?: unknown): [Pid, Ref] {
-  const [args, opts] = Array.isArray(argsOrOptions) ? [argsOrOptions, options] : [[], argsOrOptions];
-  const { pid, ref } = spawnWith('spawnMonitor', body, args, opts, { monitor: true });
+  const { pid, ref } = spawnWith('spawnMonitor', body, argsOrOptions, options, { monitor: true });
   return [pid, ref as Ref];
 }
 
@@ -226,12 +241,19 @@ export function self(): Pid {
  * @throws TypeError for a name nobody registered or something that is not a pid; `CodecError`,
  *   naming where, for a message that cannot be copied (nothing is sent).
  */
-export function send(dest: Pid | string, message: unknown, options: SendOptions = {}): void {
+export function send(dest: Pid | string, message: unknown, options?: SendOptions): void {
   const runtime = runtimeFor('send');
   const to = resolve(runtime, 'dest', dest);
-  const mode = options.mode ?? callerOf('send')?.mode ?? 'copy';
-  if (mode !== 'copy' && mode !== 'share')
-    throw new TypeError(`options.mode must be 'copy' or 'share', got ${String(mode)}`);
+  let mode: SendMode;
+  if (options === undefined) mode = runtime.current()?.mode ?? 'copy';
+  else {
+    if (typeof options !== 'object' || options === null)
+      throw new TypeError('options must be an options object');
+    mode =
+      options.mode === undefined
+        ? (runtime.current()?.mode ?? 'copy')
+        : checkMode('options.mode', options.mode);
+  }
   runtime.send(to, message, mode);
 }
 
@@ -251,7 +273,7 @@ export function exit(...args: unknown[]): undefined {
   }
   const runtime = runtimeFor('exit');
   const to = checkPid('pid', args[0]);
-  const from = callerOf('exit')?.pid ?? to;
+  const from = runtime.current()?.pid ?? to;
   runtime.route(to, { k: 'exit', to, from, reason: args[1], link: false });
   return undefined;
 }
@@ -296,6 +318,8 @@ export function monitor(pid: Pid): Ref {
  * removed too.
  */
 export function demonitor(ref: Ref, options: { flush?: boolean } = {}): void {
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('options must be an options object');
   const proc = currentProcess('demonitor');
   const target = proc.monitorsOrNone.get(ref);
   if (target !== undefined) {
@@ -327,38 +351,28 @@ export function trapExit(flag: boolean): boolean {
  */
 export function register(name: string, pid?: Pid): void {
   const runtime = runtimeFor('register');
-  if (typeof name !== 'string' || name === '') throw new TypeError('name must be a non-empty string');
+  checkName('name', name);
   const target = pid === undefined ? currentProcess('register').pid : checkPid('pid', pid);
-  const local = runtime.processes.get(target);
-  if (local?.name !== undefined)
-    throw new TypeError(`pid is registered already, as ${JSON.stringify(local.name)}`);
   if (runtime.table.coreOf(target) < 0) throw new TypeError('pid: the process is not alive');
-  const outcome = runtime.names.register(name, target);
-  if (outcome !== 'ok') {
-    throw new TypeError(
-      outcome === 'taken'
-        ? `name: ${JSON.stringify(name)} is registered already`
-        : 'name: the name table is full',
-    );
-  }
-  if (local !== undefined) local.name = name;
-  else runtime.route(target, { k: 'named', to: target, name });
+  // Asked of the shared table, not of the process: it may run on another core.
+  const already = runtime.names.nameOf(target);
+  if (already !== undefined) throw new TypeError(`pid is registered already, as ${JSON.stringify(already)}`);
+  claimName(runtime, 'name', name, target);
+  runtime.route(target, { k: 'named', to: target, name });
 }
 
 /** Frees `name`. @throws TypeError when nobody has it. */
 export function unregister(name: string): void {
   const runtime = runtimeFor('unregister');
-  const pid = runtime.names.unregister(name);
+  const pid = runtime.names.unregister(checkName('name', name));
   if (pid === undefined) throw new TypeError(`name: ${JSON.stringify(name)} is not registered`);
-  const local = runtime.processes.get(pid);
-  if (local !== undefined && local.name === name) local.name = undefined;
-  else runtime.route(pid, { k: 'named', to: pid, name: undefined });
+  runtime.route(pid, { k: 'named', to: pid, name: undefined });
 }
 
 /** The pid registered as `name`, or undefined. */
 export function whereis(name: string): Pid | undefined {
   const runtime = runtimeFor('whereis');
-  if (typeof name !== 'string') throw new TypeError('name must be a string');
+  checkName('name', name);
   const pid = runtime.names.whereis(name);
   return pid !== undefined && runtime.table.coreOf(pid) >= 0 ? pid : undefined;
 }
@@ -370,16 +384,13 @@ export function isAlive(pid: Pid): boolean {
 
 /** The pids of every live process, on every core. */
 export function processes(): Pid[] {
-  const runtime = runtimeFor('processes');
-  const pids: Pid[] = [];
-  for (let core = 0; core < runtime.core.count; core++) pids.push(...runtime.table.pidsOn(core));
-  return pids;
+  return runtimeFor('processes').table.livePids();
 }
 
 /** What `processInfo` reports. */
 export interface ProcessInfo {
   pid: Pid;
-  status: 'runnable' | 'waiting' | 'exiting';
+  status: ProcessStatus;
   /** The scheduler (core) it runs on. */
   core: number;
   registeredName: string | undefined;
@@ -402,7 +413,7 @@ export function processInfo(pid: Pid): ProcessInfo | undefined {
   return proc === undefined ? undefined : infoOf(proc, runtime.core.index);
 }
 
-export function infoOf(proc: Process, core: number): ProcessInfo {
+function infoOf(proc: Process, core: number): ProcessInfo {
   const task = proc.task;
   return {
     pid: proc.pid,

@@ -22,8 +22,3 @@ export function currentProcess(what: string): Process {
   if (proc === undefined) throw new TypeError(`${what} must be called inside a process`);
   return proc;
 }
-
-/** The calling process, or undefined when called from outside any process. */
-export function callerOf(what: string): Process | undefined {
-  return runtimeFor(what).current();
-}

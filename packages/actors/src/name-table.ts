@@ -15,6 +15,7 @@ const USED = 1;
 const REMOVED = 2;
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
 /**
  * Registered names, shared by every thread: an open-addressing hash table in a `SharedArrayBuffer`,
@@ -95,20 +96,39 @@ export class NameTable {
     });
   }
 
+  /** The name `pid` is registered under, if any (a pid has one at most). */
+  nameOf(pid: Pid): string | undefined {
+    return this.#locked(() => {
+      const at = this.#entryOf(pid);
+      return at < 0 ? undefined : this.#nameAt(at);
+    });
+  }
+
   /** Every name with its pid, e.g. to drop those of processes that died with their core. */
   entries(): Array<[string, Pid]> {
-    const decoder = new TextDecoder();
     return this.#locked(() => {
       const out: Array<[string, Pid]> = [];
       for (let slot = 0; slot < this.capacity; slot++) {
         const at = HEADER_INTS + ENTRY_INTS * slot;
-        if (this.#ints[at] !== USED) continue;
-        const start = at * 4 + NAME_OFFSET_BYTES;
-        const name = decoder.decode(this.#bytes.slice(start, start + (this.#ints[at + 2] as number)));
-        out.push([name, this.#ints[at + 1] as Pid]);
+        if (this.#ints[at] === USED) out.push([this.#nameAt(at), this.#ints[at + 1] as Pid]);
       }
       return out;
     });
+  }
+
+  /** The entry registering `pid`, or -1; a scan, for the rare questions asked by pid. */
+  #entryOf(pid: Pid): number {
+    for (let slot = 0; slot < this.capacity; slot++) {
+      const at = HEADER_INTS + ENTRY_INTS * slot;
+      if (this.#ints[at] === USED && this.#ints[at + 1] === pid) return at;
+    }
+    return -1;
+  }
+
+  #nameAt(at: number): string {
+    const start = at * 4 + NAME_OFFSET_BYTES;
+    // Copied out first: TextDecoder does not read shared memory.
+    return decoder.decode(this.#bytes.slice(start, start + (this.#ints[at + 2] as number)));
   }
 
   /** Encodes `name` into the scratch buffer; returns its length in bytes. */

@@ -1,5 +1,5 @@
 import { LMSQueue } from '@beamish/lfqueue';
-import { generationOf, MAX_GENERATION, MAX_PROCESSES, makePid, type Pid, slotOf } from './pid.js';
+import { generationOf, MAX_GENERATION, makePid, type Pid, slotOf } from './pid.js';
 
 /** int32 words per slot: its generation, and the core its process runs on (-1: none). */
 const SLOT_INTS = 2;
@@ -33,13 +33,8 @@ export class ProcessTable {
     this.capacity = this.#ints[CAPACITY] as number;
   }
 
-  /** @throws RangeError when `capacity` is not an integer from 1 to 2^21. */
+  /** A table for `capacity` processes, 1 to 2^21 (checked by `start`). */
   static create(capacity: number): ProcessTable {
-    if (!Number.isInteger(capacity) || capacity < 1 || capacity > MAX_PROCESSES) {
-      throw new RangeError(
-        `options.maxProcesses must be an integer from 1 to ${MAX_PROCESSES}, got ${String(capacity)}`,
-      );
-    }
     const slots = new SharedArrayBuffer(4 * (HEADER_INTS + SLOT_INTS * capacity));
     const ints = new Int32Array(slots);
     ints[CAPACITY] = capacity;
@@ -92,12 +87,21 @@ export class ProcessTable {
 
   /** Every live pid on `core`. */
   pidsOn(core: number): Pid[] {
+    return this.#collect((at) => at === core);
+  }
+
+  /** Every live pid, on every core, in one pass over the table. */
+  livePids(): Pid[] {
+    return this.#collect((at) => at >= 0);
+  }
+
+  #collect(wanted: (core: number) => boolean): Pid[] {
     const ints = this.#ints;
     const pids: Pid[] = [];
     const used = Math.min(Atomics.load(ints, NEXT_UNUSED), this.capacity);
     for (let slot = 0; slot < used; slot++) {
       const at = HEADER_INTS + SLOT_INTS * slot;
-      if (Atomics.load(ints, at + 1) === core) pids.push(makePid(slot, Atomics.load(ints, at)));
+      if (wanted(Atomics.load(ints, at + 1))) pids.push(makePid(slot, Atomics.load(ints, at)));
     }
     return pids;
   }

@@ -1,5 +1,5 @@
 import type { Arena } from '@beamish/arena';
-import type { Task } from '@beamish/scheduler';
+import type { Outcome, Task } from '@beamish/scheduler';
 import type { Pid, Ref } from './pid.js';
 import type { SendMode } from './signals.js';
 
@@ -32,6 +32,8 @@ export class Process {
   task: Task | undefined = undefined;
   /** Set once the process has begun to exit; nothing reaches it any more. */
   exiting = false;
+  /** Told how the process's body ended, for whoever awaits it (`system.run`). */
+  settle: ((outcome: Outcome<unknown>) => void) | undefined = undefined;
 
   constructor(pid: Pid) {
     this.pid = pid;

@@ -97,13 +97,15 @@ export function* receive(
   ...clauses: Array<Clause<unknown> | After<unknown>>
 ): Generator<unknown, unknown, unknown> {
   const proc = currentProcess('receive');
+  // Checked once; nothing is made per call beyond the clauses array itself.
   let timeout: After<unknown> | undefined;
-  const matching: Clause<unknown>[] = [];
-  for (const [i, clause] of clauses.entries()) {
+  let anyPattern = false;
+  for (let i = 0; i < clauses.length; i++) {
+    const clause = clauses[i];
     if (typeof clause === 'object' && clause !== null && AFTER in clause) {
       if (timeout !== undefined) throw new TypeError('clauses: a receive takes one after(…) at most');
       timeout = clause;
-    } else if (typeof clause === 'object' && clause !== null && CLAUSE in clause) matching.push(clause);
+    } else if (typeof clause === 'object' && clause !== null && CLAUSE in clause) anyPattern = true;
     else throw new TypeError(`clauses[${i}] must be on(pattern, handler?) or after(ms, handler?)`);
   }
   const deadline =
@@ -115,15 +117,18 @@ export function* receive(
     const mailbox = proc.mailbox;
     for (; index < mailbox.length; index++) {
       const message = mailbox[index];
-      if (matching.length === 0) {
+      if (!anyPattern) {
         proc.take(index);
         return message;
       }
-      for (const clause of matching) {
-        if (!matches(clause.pattern, message)) continue;
+      for (let c = 0; c < clauses.length; c++) {
+        const clause = clauses[c];
+        if (clause === timeout) continue;
+        const { pattern, handler } = clause as Clause<unknown>;
+        if (!matches(pattern, message)) continue;
         proc.take(index);
-        if (clause.handler === undefined) return message;
-        const result = (clause.handler as (message: unknown) => unknown)(message);
+        if (handler === undefined) return message;
+        const result = (handler as (message: unknown) => unknown)(message);
         return isGenerator(result) ? yield* result : result;
       }
     }

@@ -3,6 +3,7 @@ import {
   CodecError,
   type Core,
   copy,
+  moduleExports,
   type Outcome,
   type Scheduler,
   type Service,
@@ -13,7 +14,7 @@ import { NameTable } from './name-table.js';
 import { makeRef, type Pid, type Ref } from './pid.js';
 import { Process } from './process.js';
 import { ProcessTable, type ProcessTableHandle } from './process-table.js';
-import type { DeadPids, RemoteSpawnOptions, SendMode, Signal } from './signals.js';
+import type { DeadPids, RemoteSpawnOptions, SendMode, Signal, SpawnRequest } from './signals.js';
 
 /** The shared state every core's runtime attaches to (handed to worker threads as `workerData`). */
 export interface RuntimeShared {
@@ -29,8 +30,8 @@ export type ProcessBody = Generator<unknown, unknown, unknown>;
 export interface LocalSpawn {
   body: ProcessBody;
   options: RemoteSpawnOptions;
-  /** A pid allocated by the spawner on another core; else one is allocated here. */
-  pid?: Pid | undefined;
+  /** The pid the spawner allocated for it (see `Runtime.allocate`). */
+  pid: Pid;
   linkTo?: Pid | undefined;
   monitor?: { by: Pid; ref: Ref } | undefined;
 }
@@ -48,6 +49,12 @@ export class SystemLimitError extends RangeError {
 function relocate(error: CodecError, key: string, root: string): CodecError {
   error.path.splice(0, error.path.indexOf(key) + 1);
   return error.located(root);
+}
+
+/** The body of a process that cannot start: it exits with `error` in its first slice. */
+// biome-ignore lint/correctness/useYield: it ends before it could yield, which is the point
+function* failAtOnce(error: unknown): ProcessBody {
+  throw error;
 }
 
 /** Values a copy would not change: primitives (a function or symbol is not one: it cannot be copied). */
@@ -68,7 +75,6 @@ export class Runtime implements Service {
   readonly processes = new Map<Pid, Process>();
   /** Signals for processes another core has spawned here and whose spawn has not arrived yet. */
   readonly #embryos = new Map<Pid, Signal[]>();
-  readonly #modules = new Map<string, Promise<Record<string, unknown>>>();
 
   constructor(core: Core, shared: RuntimeShared) {
     this.core = core;
@@ -92,14 +98,20 @@ export class Runtime implements Service {
     return pid;
   }
 
+  /** Frees a pid that `allocate` gave and no process took up. */
+  unallocate(pid: Pid, core: number): void {
+    this.table.release(pid);
+    this.core.adjustLoad(core, -1);
+  }
+
   /** Starts a process on this core. */
   spawnHere(spawn: LocalSpawn): Process {
-    const pid = spawn.pid ?? this.allocate(this.core.index);
+    const { pid, options } = spawn;
     const proc = new Process(pid);
-    const { options } = spawn;
-    proc.trapExit = options.trapExit === true;
-    proc.mode = options.mode ?? 'copy';
-    proc.maxHeapSize = options.maxHeapSize ?? Number.POSITIVE_INFINITY;
+    // Only what was given: the defaults live in Process.
+    if (options.trapExit !== undefined) proc.trapExit = options.trapExit;
+    if (options.mode !== undefined) proc.mode = options.mode;
+    if (options.maxHeapSize !== undefined) proc.maxHeapSize = options.maxHeapSize;
     proc.name = options.name;
     if (spawn.linkTo !== undefined) proc.links.add(spawn.linkTo);
     if (spawn.monitor !== undefined) proc.watchers.set(spawn.monitor.ref, spawn.monitor.by);
@@ -116,18 +128,14 @@ export class Runtime implements Service {
     return proc;
   }
 
-  /** Asks core `core` to start `module`'s export `name` under a pid allocated here. */
-  spawnThere(core: number, signal: Omit<Extract<Signal, { k: 'spawn' }>, 'to' | 'k'>): Pid {
-    const pid = this.allocate(core);
+  /** Asks core `core` to start `module`'s export `name` under the pid the caller allocated. */
+  spawnThere(core: number, request: Omit<SpawnRequest, 'k'>): void {
     try {
-      this.core.send(core, { k: 'spawn', to: pid, ...signal } satisfies Signal);
+      this.core.send(core, { k: 'spawn', ...request } satisfies SpawnRequest);
     } catch (error) {
-      this.table.release(pid);
-      this.core.adjustLoad(core, -1);
       if (CodecError.isInstance(error)) throw relocate(error, 'args', 'args');
       throw error;
     }
-    return pid;
   }
 
   /** The process's arena, made on first use with its `maxHeapSize`. */
@@ -140,16 +148,16 @@ export class Runtime implements Service {
     return proc.arena;
   }
 
-  /** Sends a message: in-core straight to the mailbox, else through the channel. */
+  /** Sends a message: in-core straight to the mailbox (no signal made), else through the channel. */
   send(to: Pid, body: unknown, mode: SendMode): void {
     const local = this.processes.get(to);
     if (local !== undefined) {
-      const message = mode === 'share' || needsNoCopy(body) ? body : copy(body, 'message');
-      this.#deliver(local, { k: 'msg', to, body: message });
+      local.mailbox.push(mode === 'share' || needsNoCopy(body) ? body : copy(body, 'message'));
+      this.#wake(local);
       return;
     }
     try {
-      this.route(to, { k: 'msg', to, body });
+      this.#routeAway(to, { k: 'msg', to, body });
     } catch (error) {
       if (CodecError.isInstance(error)) throw relocate(error, 'body', 'message');
       throw error;
@@ -159,10 +167,12 @@ export class Runtime implements Service {
   /** Hands `signal` to its process, wherever it lives; what cannot be delivered is answered as Erlang does. */
   route(to: Pid, signal: Signal): void {
     const local = this.processes.get(to);
-    if (local !== undefined) {
-      this.#deliver(local, signal);
-      return;
-    }
+    if (local === undefined) this.#routeAway(to, signal);
+    else this.#deliver(local, signal);
+  }
+
+  /** `route` for a process not running on this core (maybe not started yet, or gone). */
+  #routeAway(to: Pid, signal: Signal): void {
     const core = this.table.coreOf(to);
     if (core === this.core.index) {
       // Spawned here by another core, whose spawn request is still on its way.
@@ -181,7 +191,7 @@ export class Runtime implements Service {
 
   /** A message from another core's runtime. */
   receive(message: unknown): void {
-    const signal = message as Signal | DeadPids;
+    const signal = message as Signal | SpawnRequest | DeadPids;
     if (signal.k === 'spawn') this.#spawnArrived(signal);
     else if (signal.k === 'dead') this.#diedWithCore(signal.pids);
     else this.route(signal.to, signal);
@@ -234,9 +244,6 @@ export class Runtime implements Service {
       case 'named':
         proc.name = signal.name;
         return;
-      case 'spawn':
-        // A spawn for a pid that is alive already cannot happen: pids are allocated once.
-        return;
     }
   }
 
@@ -258,7 +265,9 @@ export class Runtime implements Service {
 
   /** One handler for every process's task: a closure per process would weigh on idle processes. */
   readonly #ended = (outcome: Outcome<unknown>, task: Task): void => {
-    this.#exited(task.context as Process, outcome.ok ? 'normal' : reasonOf(outcome.error));
+    const proc = task.context as Process;
+    this.#exited(proc, outcome.ok ? 'normal' : reasonOf(outcome.error));
+    proc.settle?.(outcome);
   };
 
   /** What a process leaves behind when it ends, however it ends. */
@@ -269,8 +278,7 @@ export class Runtime implements Service {
     this.processes.delete(pid);
     if (proc.name !== undefined) this.names.unregister(proc.name, pid);
     proc.arena?.release();
-    this.table.release(pid);
-    this.core.adjustLoad(this.core.index, -1);
+    this.unallocate(pid, this.core.index);
     // A process killed is reported 'killed' to the others, so that `kill` stops at one process.
     const told = reason === 'kill' ? 'killed' : reason;
     for (const other of proc.linksOrNone)
@@ -309,44 +317,43 @@ export class Runtime implements Service {
     }
   }
 
-  #spawnArrived(signal: Extract<Signal, { k: 'spawn' }>): void {
-    this.#module(signal.module)
-      .then((exports) => {
-        const definition = exports[signal.name];
+  #spawnArrived(request: SpawnRequest): void {
+    const start = (exports: Record<string, unknown>) => {
+      let body: ProcessBody;
+      try {
+        const definition = exports[request.name];
         if (typeof definition !== 'function') {
-          throw new TypeError(`${signal.module} has no exported process ${JSON.stringify(signal.name)}`);
+          throw new TypeError(`${request.module} has no exported process ${JSON.stringify(request.name)}`);
         }
-        const body = (definition as (...args: unknown[]) => ProcessBody)(...signal.args);
+        body = (definition as (...args: unknown[]) => ProcessBody)(...request.args);
         if (typeof body?.next !== 'function') {
           throw new TypeError(
-            `${signal.module}'s ${JSON.stringify(signal.name)} is not a generator function`,
+            `${request.module}'s ${JSON.stringify(request.name)} is not a generator function`,
           );
         }
-        this.spawnHere({
-          body,
-          options: signal.options,
-          pid: signal.to,
-          linkTo: signal.linkTo,
-          monitor: signal.monitor,
-        });
-      })
-      .catch((error: unknown) => {
-        // The process never ran: it exits at once with the error, and its links and monitors hear it.
-        const proc = new Process(signal.to);
-        if (signal.linkTo !== undefined) proc.links.add(signal.linkTo);
-        if (signal.monitor !== undefined) proc.watchers.set(signal.monitor.ref, signal.monitor.by);
-        this.#embryos.delete(signal.to);
-        this.#exited(proc, error);
+      } catch (error) {
+        // The process starts all the same and exits with the error at once, so that its name,
+        // links, monitors and the signals that came before it are dealt with as for any exit.
+        body = failAtOnce(error);
+      }
+      this.spawnHere({
+        body,
+        options: request.options,
+        pid: request.to,
+        linkTo: request.linkTo,
+        monitor: request.monitor,
       });
-  }
-
-  #module(url: string): Promise<Record<string, unknown>> {
-    let loading = this.#modules.get(url);
-    if (loading === undefined) {
-      loading = import(url) as Promise<Record<string, unknown>>;
-      this.#modules.set(url, loading);
-    }
-    return loading;
+    };
+    const exports = moduleExports(request.module);
+    if (exports instanceof Promise)
+      exports.then(start, (error: unknown) =>
+        start({
+          [request.name]: () => {
+            throw error;
+          },
+        }),
+      );
+    else start(exports);
   }
 
   /** Processes that died with their core: their links and monitors here hear `scheduler_down`. */

@@ -25,19 +25,20 @@ export type Signal =
   | { k: 'demonitor'; to: Pid; ref: Ref }
   | { k: 'down'; to: Pid; ref: Ref; pid: Pid; reason: unknown }
   /** The process's registered name changed (it is freed when the process exits). */
-  | { k: 'named'; to: Pid; name: string | undefined }
-  /** Start a module-level process under a pid allocated by the spawner. */
-  | {
-      k: 'spawn';
-      to: Pid;
-      module: string;
-      name: string;
-      args: unknown[];
-      options: RemoteSpawnOptions;
-      /** Link to, or be monitored by, the spawner as part of the spawn (atomically, as in Erlang). */
-      linkTo?: Pid | undefined;
-      monitor?: { by: Pid; ref: Ref } | undefined;
-    };
+  | { k: 'named'; to: Pid; name: string | undefined };
+
+/** Start a module-level process on the receiving core, under a pid the spawner allocated. */
+export interface SpawnRequest {
+  k: 'spawn';
+  to: Pid;
+  module: string;
+  name: string;
+  args: unknown[];
+  options: RemoteSpawnOptions;
+  /** Link to, or be monitored by, the spawner as part of the spawn (atomically, as in Erlang). */
+  linkTo?: Pid | undefined;
+  monitor?: { by: Pid; ref: Ref } | undefined;
+}
 
 /** What the runtime on core 0 tells the others when a core's thread died with its processes. */
 export interface DeadPids {

@@ -3,7 +3,8 @@ import { type GroupOptions, type SchedulerGroup, startSchedulers } from '@beamis
 import { self, send, spawn } from './api.js';
 import { setRuntime } from './current.js';
 import { NameTable } from './name-table.js';
-import type { Pid } from './pid.js';
+import { MAX_PROCESSES, type Pid } from './pid.js';
+import type { Process } from './process.js';
 import { ProcessTable } from './process-table.js';
 import { after, receive } from './receive.js';
 import type { Runtime, RuntimeShared } from './runtime.js';
@@ -82,14 +83,11 @@ export class ActorSystem {
    * ```
    */
   run<T>(body: () => Generator<unknown, T, unknown>): Promise<T> {
+    const proc = this.#runtime.processes.get(spawn(body)) as Process;
+    // Settled by the process's end, however it comes: a return, a throw, `exit`, a kill, a linked
+    // crash, `max_heap_size` or `stop()` (those reject with an ExitSignal carrying the reason).
     return new Promise<T>((resolve, reject) => {
-      spawn(function* () {
-        try {
-          resolve(yield* body());
-        } catch (error) {
-          reject(error);
-        }
-      });
+      proc.settle = (outcome) => (outcome.ok ? resolve(outcome.value as T) : reject(outcome.error));
     });
   }
 
@@ -112,6 +110,12 @@ export class ActorSystem {
 
 let current: ActorSystem | undefined;
 
+function checkInteger(name: string, value: unknown, min: number, max: number): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`${name} must be an integer from ${min} to ${max}, got ${String(value)}`);
+  }
+}
+
 /**
  * Starts the actor system: one scheduler per core (0 on this thread, the others on worker threads),
  * each with its process runtime, sharing a process table and a name registry.
@@ -133,9 +137,10 @@ export async function start(options: StartOptions = {}): Promise<ActorSystem> {
     throw new TypeError('options must be an options object');
   if (current !== undefined) throw new Error('an actor system is running already: stop() it first');
   const { schedulers, maxProcesses = 1_048_576, maxNames = 65_536, ...group } = options;
-  if (!Number.isInteger(maxNames) || maxNames < 1) {
-    throw new RangeError(`options.maxNames must be an integer of at least 1, got ${String(maxNames)}`);
-  }
+  // Checked here, so that each error names the option the caller passed.
+  checkInteger('options.schedulers', schedulers ?? 1, 1, 1024);
+  checkInteger('options.maxProcesses', maxProcesses, 1, MAX_PROCESSES);
+  checkInteger('options.maxNames', maxNames, 1, 2 ** 24);
   const shared: RuntimeShared = {
     table: ProcessTable.create(maxProcesses).handle,
     names: NameTable.create(maxNames).buffer,

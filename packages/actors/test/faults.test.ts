@@ -7,9 +7,11 @@ import {
   _,
   type ActorSystem,
   after,
+  exit,
   monitor,
   on,
   type Pid,
+  processes,
   receive,
   register,
   SystemLimitError,
@@ -20,9 +22,10 @@ import {
   spawnMonitor,
   start,
   trapExit,
+  unregister,
   whereis,
 } from '../dist/index.js';
-import { crashThread, echo, echoBack, idle, registrar } from './workers/procs.mjs';
+import { crashThread, echo, echoBack, idle, misnamed, registrar } from './workers/procs.mjs';
 
 let system: ActorSystem | undefined;
 const run = <T>(body: () => Generator<unknown, T, unknown>) => (system as ActorSystem).run(body);
@@ -104,12 +107,75 @@ describe('faults', () => {
     );
     expect(() => register('x', 1 as Pid)).toThrow(/pid must be a pid/);
     expect(() => spawn(idle, [(() => 0) as never])).toThrow('args[0] cannot be copied: it is a function');
+    expect(() => unregister(undefined as never)).toThrow(/name must be a non-empty string/);
+    expect(() => send(self as never, 1)).toThrow(/dest must be a pid/);
+    const pid = spawn(function* () {
+      yield* receive();
+    });
+    expect(() => send(pid, 1, null as never)).toThrow(/options must be an options object/);
+    expect(() => send(pid, 1, { mode: 'move' as never })).toThrow(/options\.mode must be 'copy' or 'share'/);
+    expect(processes()).toContain(pid);
     await expect(start()).rejects.toThrow(/an actor system is running already/);
+    await system.stop();
+    await expect(start({ schedulers: 0 })).rejects.toThrow(/options\.schedulers must be an integer from 1/);
+    await expect(start({ maxProcesses: 2 ** 22 })).rejects.toThrow(
+      /options\.maxProcesses must be an integer from 1 to 2097152/,
+    );
+    system = await start({ schedulers: 1 });
     const silent = spawn(function* () {
       yield* receive();
     });
     await expect(system.ask(silent, () => 'anyone?', 20)).rejects.toThrow(/timeout: no reply within 20 ms/);
     expect(() => system?.ask(silent, () => 0, -1)).toThrow(/timeoutMs must be a number of milliseconds/);
+  });
+});
+
+describe('the bridge from async code, and names', () => {
+  it('system.run settles however its process ends: returned, thrown, killed', async () => {
+    system = await start({ schedulers: 1 });
+    const sys = system;
+    expect(
+      await sys.run(function* () {
+        yield;
+        return 42;
+      }),
+    ).toBe(42);
+    await expect(
+      sys.run(function* () {
+        yield;
+        throw new Error('thrown');
+      }),
+    ).rejects.toThrow('thrown');
+    const killed = sys.run(function* () {
+      register('runner');
+      yield* receive();
+    });
+    while (whereis('runner') === undefined) await new Promise((resolve) => setImmediate(resolve));
+    exit(whereis('runner') as Pid, 'kill');
+    await expect(killed).rejects.toMatchObject({ reason: 'killed' });
+  });
+
+  it('a process that cannot start on another core frees the name it was spawned with', async () => {
+    system = await start({ schedulers: 2 });
+    await run(function* () {
+      const [pid, ref] = spawnMonitor(misnamed, [], { affinity: 1, name: 'leaky' });
+      const [tag, , , from, reason] = (yield* next()) as [string, unknown, unknown, Pid, Error];
+      expect([tag, from]).toEqual(['DOWN', pid]);
+      expect(reason.message).toMatch(/has no exported process "notExportedUnderThisName"/);
+      expect(ref).toBeDefined();
+      expect(whereis('leaky')).toBeUndefined();
+      register('leaky'); // free again
+    });
+  });
+
+  it('a process has one name at most, on whatever core it runs', async () => {
+    system = await start({ schedulers: 2 });
+    await run(function* () {
+      const there = spawn(idle, [self()], { affinity: 1, name: 'first' });
+      yield* next();
+      expect(() => register('second', there)).toThrow('pid is registered already, as "first"');
+      expect(whereis('second')).toBeUndefined();
+    });
   });
 });
 

@@ -35,7 +35,13 @@ const modules = new Map<string, Record<string, unknown> | Promise<Record<string,
 
 /**
  * The exports of the module at `url`: at once when this thread imported it before, else a promise of
- * them (the import starts once per thread, however many ask).
+ * them (the import starts once per thread, however many ask; a failed one is tried again next time).
+ *
+ * @example
+ * ```ts
+ * const exports = moduleExports(url);
+ * const loaded = exports instanceof Promise ? await exports : exports;
+ * ```
  */
 export function moduleExports(url: string): Record<string, unknown> | Promise<Record<string, unknown>> {
   let exports = modules.get(url);

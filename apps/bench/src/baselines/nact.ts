@@ -50,13 +50,16 @@ export class NactBaseline {
       });
   }
 
-  /** `count` idle actors, to weigh. */
-  idle(count: number): NactRef[] {
+  /** `count` idle actors, to weigh; returns what stops them. */
+  idle(count: number): () => void {
     // Named: nact's random default names collide within a few thousand actors.
     const batch = this.#batches++;
-    return Array.from({ length: count }, (_, i) =>
+    const actors = Array.from({ length: count }, (_, i) =>
       spawnStateless(this.#system, () => {}, `idle-${batch}-${i}`),
     );
+    return () => {
+      for (const actor of actors) stop(actor);
+    };
   }
 
   stop(): void {

@@ -11,3 +11,5 @@ export declare const hog: ProcessDefinition<[parent: Pid]>;
 export declare const counter: ProcessDefinition<[to: Pid, count: number]>;
 export declare const crashThread: ProcessDefinition<[]>;
 export declare const echoBack: ProcessDefinition<[]>;
+export declare const throwAtOnce: ProcessDefinition<[message: string]>;
+export declare const misnamed: ProcessDefinition<[]>;

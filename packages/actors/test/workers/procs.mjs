@@ -39,6 +39,12 @@ export const throwOn = defineProcess(import.meta.url, 'throwOn', function* (mess
   throw new Error(message);
 });
 
+/** Throws an Error with `message` in its first slice. */
+// biome-ignore lint/correctness/useYield: it must end before its first yield
+export const throwAtOnce = defineProcess(import.meta.url, 'throwAtOnce', function* (message) {
+  throw new Error(message);
+});
+
 /** Traps exits and forwards every message it gets to `parent`, tagged. */
 export const trapper = defineProcess(import.meta.url, 'trapper', function* (parent) {
   trapExit(true);
@@ -94,4 +100,9 @@ export const echoBack = defineProcess(import.meta.url, 'echoBack', function* () 
     const [from, value] = yield* receive();
     send(from, value);
   }
+});
+
+/** Defined under a name it is not exported as: another core cannot find it. */
+export const misnamed = defineProcess(import.meta.url, 'notExportedUnderThisName', function* () {
+  yield* receive();
 });
