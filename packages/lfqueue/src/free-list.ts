@@ -1,3 +1,5 @@
+// The same tagged Treiber stack as @beamish/arena's src/tagged-stack.ts, over the queue's node
+// slots: the packages depend on nothing of ours, so a fix to its ABA protection belongs in both.
 import { FREE, freeSlot } from './layout.js';
 import { indexOf } from './pointer.js';
 

@@ -1,3 +1,4 @@
+import { NULL_INDEX } from './pointer.js';
 import { checkInteger, checkOptions, describe } from './validate.js';
 
 /**
@@ -24,6 +25,8 @@ export enum Kind {
   LMS = 1,
   MS = 2,
 }
+/** The class that reads each kind, for error messages. */
+const KIND_NAMES: Record<Kind, string> = { [Kind.LMS]: 'LMSQueue', [Kind.MS]: 'MSQueue' };
 
 /** Int32 indices of the header fields. */
 export const H_MAGIC = 0;
@@ -96,14 +99,20 @@ export function createBuffer(kind: Kind, options: { capacity?: number }): Views 
   }
   const words = new BigInt64Array(buffer);
   words[FREE] = nodes > 1 ? 2n : 0n;
-  // No node has a successor yet: a null prev, which a dequeue never follows whatever its tag.
-  for (let node = 0; node < nodes; node++) words[prevSlot(node)] = NULL_PREV;
+  if (kind === Kind.LMS) {
+    // No node has a successor yet: a null prev, which a dequeue never follows whatever its tag.
+    for (let node = 0; node < nodes; node++) words[prevSlot(node)] = NULL_PREV;
+  } else {
+    // Michael and Scott's list ends in a null next: the first dummy's.
+    words[nextSlot(0)] = BigInt(NULL_INDEX);
+  }
   return { buffer, words, ints, capacity: cap };
 }
 
 /** Checks that `buffer` holds a queue of `kind` (and that `options` is an object) and returns views over it. */
-export function attachBuffer(kind: Kind, className: string, buffer: unknown, options: unknown): Views {
+export function attachBuffer(kind: Kind, buffer: unknown, options: unknown): Views {
   checkOptions('options', options);
+  const className = KIND_NAMES[kind];
   if (!(buffer instanceof SharedArrayBuffer)) {
     throw new TypeError(
       `buffer must be the SharedArrayBuffer of an ${className} (queue.buffer), got ${describe(buffer)}`,
@@ -121,8 +130,7 @@ export function attachBuffer(kind: Kind, className: string, buffer: unknown, opt
     );
   }
   if (ints[H_KIND] !== kind) {
-    const other =
-      ints[H_KIND] === Kind.LMS ? 'LMSQueue' : ints[H_KIND] === Kind.MS ? 'MSQueue' : 'unknown queue';
+    const other = KIND_NAMES[ints[H_KIND] as Kind] ?? 'unknown queue';
     throw new TypeError(`buffer holds an ${other}, not an ${className}: attach it with ${other}.attach`);
   }
   const capacity = ints[H_CAPACITY] as number;

@@ -53,7 +53,7 @@ export class LMSQueue extends SharedQueue {
    * @throws TypeError when `buffer` is not an `LMSQueue`'s buffer (wrong magic, version or kind).
    */
   static attach(buffer: SharedArrayBuffer, options: HandleOptions = {}): LMSQueue {
-    return new LMSQueue(attachBuffer(Kind.LMS, 'LMSQueue', buffer, options), options);
+    return new LMSQueue(attachBuffer(Kind.LMS, buffer, options), options);
   }
 
   tryEnqueue(value: number): boolean {

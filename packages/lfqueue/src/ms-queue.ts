@@ -31,10 +31,7 @@ export class MSQueue extends SharedQueue {
    *   `options.spareNodes` not one from 0 to the capacity.
    */
   static create(options: QueueOptions = {}): MSQueue {
-    const views = createBuffer(Kind.MS, options);
-    // The first dummy's next is null.
-    views.words[nextSlot(0)] = NULL;
-    return new MSQueue(views, options);
+    return new MSQueue(createBuffer(Kind.MS, options), options);
   }
 
   /**
@@ -43,7 +40,7 @@ export class MSQueue extends SharedQueue {
    * @throws TypeError when `buffer` is not an `MSQueue`'s buffer (wrong magic, version or kind).
    */
   static attach(buffer: SharedArrayBuffer, options: HandleOptions = {}): MSQueue {
-    return new MSQueue(attachBuffer(Kind.MS, 'MSQueue', buffer, options), options);
+    return new MSQueue(attachBuffer(Kind.MS, buffer, options), options);
   }
 
   tryEnqueue(value: number): boolean {

@@ -1,3 +1,5 @@
+// The same checks as @beamish/arena's src/validate.ts: the packages depend on nothing of ours, so
+// each keeps its copy; a change to one belongs in both.
 /** Throws unless `value` is an integer in `[min, max]`, naming the argument and the accepted range. */
 export function checkInteger(name: string, value: unknown, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value)) {
