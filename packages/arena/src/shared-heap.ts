@@ -149,6 +149,9 @@ export class SharedHeap {
     try {
       const size = this.#checkLive(pointer, address);
       const start = (address as number) - 8;
+      // The canary goes first, whichever way the range is merged: a second free of the same pointer
+      // is caught even when this header ends up inside a bigger free range.
+      words[(start + 4) >> 2] = 0;
       let merged = size;
       words[I_ALLOCATIONS] = (words[I_ALLOCATIONS] as number) - 1;
       words[I_BYTES_USED] = (words[I_BYTES_USED] as number) - size;
@@ -161,9 +164,6 @@ export class SharedHeap {
         // The range before is free: grow it over this one; it is already in the free list.
         const before = start - ((words[(start - 8) >> 2] as number) & ~7);
         this.#markFree(before, this.#size(before) + merged);
-        // This range's header is left inside the free range: clear its canary so that a second
-        // free of the same pointer is caught.
-        words[(start + 4) >> 2] = 0;
         return;
       }
       this.#markFree(start, merged);

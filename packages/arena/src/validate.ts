@@ -1,3 +1,5 @@
+// The same checks as @beamish/lfqueue's src/validate.ts: the packages depend on nothing of ours,
+// so each keeps its copy; a change to one belongs in both.
 import { constants } from 'node:buffer';
 
 /** The largest single allocation the engine can back with one buffer. */

@@ -1,23 +1,13 @@
-import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BlockPool } from '../src/index.js';
+import { runWorker, terminateWorkers } from './support/workers.js';
 
 // BEAMISH_STRESS=10 makes the run ten times longer.
 const stress = Number(process.env.BEAMISH_STRESS ?? 1);
-const workers: Worker[] = [];
-afterEach(async () => {
-  await Promise.all(workers.splice(0).map((w) => w.terminate()));
-});
+afterEach(terminateWorkers);
 
-function run(file: string, workerData: unknown): Promise<{ failures: number; acquired: number }> {
-  const worker = new Worker(new URL(file, import.meta.url), { workerData });
-  workers.push(worker);
-  return new Promise((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('error', reject);
-    worker.once('exit', (code) => code !== 0 && reject(new Error(`worker exited with ${code}`)));
-  });
-}
+const run = (file: string, workerData: unknown) =>
+  runWorker<{ failures: number; acquired: number }>(new URL(file, import.meta.url), workerData);
 
 describe('BlockPool across threads', () => {
   it('never lets two threads hold one block at once', async () => {
