@@ -44,6 +44,7 @@ export {
   type Wildcard,
 } from './patterns.js';
 export { isPid, type Pid, pidToString, type Ref } from './pid.js';
+export type { ProcessStatus } from './process.js';
 export {
   type After,
   after,
