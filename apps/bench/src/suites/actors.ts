@@ -24,6 +24,16 @@ const workers = new WorkerSet(import.meta.url);
 /** Runs `body` as a process on core 0 and resolves with its value. */
 const run = <T>(body: () => Generator<unknown, T, unknown>): Promise<T> => (system as ActorSystem).run(body);
 
+/** `count` round trips from a process on core 0 to `target`, which answers each `[from, n]`. */
+const pingPong = (target: Pid, count: number) =>
+  run(function* () {
+    const me = self();
+    for (let i = 0; i < count; i++) {
+      send(target, [me, i]);
+      yield* receive();
+    }
+  });
+
 function pingPongCase(count: number, baseline: NactBaseline): BenchCase {
   function* ponger() {
     for (;;) {
@@ -37,14 +47,7 @@ function pingPongCase(count: number, baseline: NactBaseline): BenchCase {
     unit: 'ns/op',
     baselineName: 'nact, two actors',
     opsPerCall: count,
-    ours: () =>
-      run(function* () {
-        const me = self();
-        for (let i = 0; i < count; i++) {
-          send(target, [me, i]);
-          yield* receive();
-        }
-      }),
+    ours: () => pingPong(target, count),
     baseline: () => baseline.pingPong(count),
     target: { maxOurs: PING_PONG_TARGET_NS },
   };
@@ -123,14 +126,7 @@ async function crossPingPongCase(count: number): Promise<BenchCase> {
     unit: 'µs/op',
     baselineName: 'postMessage to a worker and back',
     opsPerCall: count,
-    ours: () =>
-      run(function* () {
-        const me = self();
-        for (let i = 0; i < count; i++) {
-          send(remote, [me, i]);
-          yield* receive();
-        }
-      }),
+    ours: () => pingPong(remote, count),
     baseline: postRoundTrips,
     target: { minRatio: 10 },
   };
