@@ -4,8 +4,10 @@ import { currentProcess, runtimeFor } from './current.js';
 import { locationOf, type ProcessDefinition } from './definition.js';
 import { ExitSignal } from './errors.js';
 import { isPid, type Pid, type Ref } from './pid.js';
-import type { Process, ProcessStatus } from './process.js';
-import { needsNoCopy, type ProcessBody, type Runtime } from './runtime.js';
+import type { Process, ProcessInfo } from './process.js';
+import { INFO_REPLY, needsNoCopy, type ProcessBody, type Runtime } from './runtime.js';
+import { _ } from './patterns.js';
+import { on, receive } from './receive.js';
 import type { SendMode } from './signals.js';
 
 /** Options of `spawn` (Erlang's `spawn_opt`). */
@@ -387,47 +389,37 @@ export function processes(): Pid[] {
   return runtimeFor('processes').table.livePids();
 }
 
-/** What `processInfo` reports. */
-export interface ProcessInfo {
-  pid: Pid;
-  status: ProcessStatus;
-  /** The scheduler (core) it runs on. */
-  core: number;
-  registeredName: string | undefined;
-  messageQueueLength: number;
-  slices: number;
-  /** Bytes its `heap()` holds. */
-  heapBytes: number;
-  links: Pid[];
-  /** The processes it monitors. */
-  monitors: Pid[];
-  /** The processes that monitor it. */
-  monitoredBy: Pid[];
-  trapExit: boolean;
-}
-
-/** Information about a process on the caller's core, or undefined if it is not alive (or elsewhere: see `core`). */
-export function processInfo(pid: Pid): ProcessInfo | undefined {
+/**
+ * Information about a process on any core, or undefined if it is not alive (Erlang's
+ * `process_info/1`). For a process on the caller's core it answers at once; for one elsewhere it asks
+ * that core and waits for the answer, so it is called with `yield*` inside a process (from outside,
+ * use `system.processInfo`).
+ *
+ * @example
+ * ```ts
+ * const info = yield* processInfo(pid);
+ * console.log(info?.status, info?.messageQueueLength, info?.core);
+ * ```
+ * @throws TypeError when `pid` is not a pid.
+ */
+export function* processInfo(pid: Pid): Generator<unknown, ProcessInfo | undefined, unknown> {
   const runtime = runtimeFor('processInfo');
-  const proc = runtime.processes.get(checkPid('pid', pid));
-  return proc === undefined ? undefined : infoOf(proc, runtime.core.index);
-}
-
-function infoOf(proc: Process, core: number): ProcessInfo {
-  const task = proc.task;
-  return {
-    pid: proc.pid,
-    status: proc.exiting ? 'exiting' : task?.state === 'waiting' ? 'waiting' : 'runnable',
-    core,
-    registeredName: proc.name,
-    messageQueueLength: proc.queued,
-    slices: task?.slices ?? 0,
-    heapBytes: proc.arena?.stats().bytesHeld ?? 0,
-    links: [...proc.linksOrNone],
-    monitors: [...proc.monitorsOrNone.values()],
-    monitoredBy: [...proc.watchersOrNone.values()],
-    trapExit: proc.trapExit,
-  };
+  const target = checkPid('pid', pid);
+  const local = runtime.processes.get(target);
+  if (local !== undefined) return runtime.infoOf(local);
+  const asker = currentProcess('processInfo of a process on another core');
+  if (runtime.table.coreOf(target) < 0) return undefined;
+  // Held as a monitor on the asker's side only (the target is not told): if the target's core dies
+  // before it answers, the asker hears DOWN like any monitor would.
+  const ref = runtime.ref();
+  asker.monitors.set(ref, target);
+  runtime.route(target, { k: 'info', to: target, from: asker.pid, ref });
+  const info = yield* receive(
+    on([INFO_REPLY, ref, _], ([, , answer]) => answer as ProcessInfo | undefined),
+    on(['DOWN', ref, _, _, _], () => undefined),
+  );
+  asker.monitors.delete(ref);
+  return info;
 }
 
 /**

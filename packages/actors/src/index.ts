@@ -12,7 +12,6 @@ export {
   isAlive,
   link,
   monitor,
-  type ProcessInfo,
   processes,
   processInfo,
   register,
@@ -44,7 +43,7 @@ export {
   type Wildcard,
 } from './patterns.js';
 export { isPid, type Pid, pidToString, type Ref } from './pid.js';
-export type { ProcessStatus } from './process.js';
+export type { ProcessInfo, ProcessStatus } from './process.js';
 export {
   type After,
   after,

@@ -9,6 +9,26 @@ const NO_REFS: ReadonlyMap<Ref, Pid> = new Map();
 /** Where a process is in its life, as `processInfo` reports it. */
 export type ProcessStatus = 'runnable' | 'waiting' | 'exiting';
 
+/** What `processInfo` reports. */
+export interface ProcessInfo {
+  pid: Pid;
+  status: ProcessStatus;
+  /** The scheduler (core) it runs on. */
+  core: number;
+  registeredName: string | undefined;
+  messageQueueLength: number;
+  /** Time slices it has run. */
+  slices: number;
+  /** Bytes its `heap()` holds. */
+  heapBytes: number;
+  links: Pid[];
+  /** The processes it monitors. */
+  monitors: Pid[];
+  /** The processes that monitor it. */
+  monitoredBy: Pid[];
+  trapExit: boolean;
+}
+
 /**
  * One process on this core: its mailbox, links and monitors. The process's code runs as a task of
  * the core's scheduler; the task's `context` is this object.

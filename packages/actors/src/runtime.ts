@@ -12,9 +12,12 @@ import {
 import { ExitSignal, reasonOf } from './errors.js';
 import { NameTable } from './name-table.js';
 import { makeRef, type Pid, type Ref } from './pid.js';
-import { Process } from './process.js';
+import { Process, type ProcessInfo } from './process.js';
 import { ProcessTable, type ProcessTableHandle } from './process-table.js';
 import type { DeadPids, RemoteSpawnOptions, SendMode, Signal, SpawnRequest } from './signals.js';
+
+/** The first element of the message that answers a `processInfo` asked across cores. */
+export const INFO_REPLY = '$processInfo';
 
 /** The shared state every core's runtime attaches to (handed to worker threads as `workerData`). */
 export interface RuntimeShared {
@@ -244,6 +247,9 @@ export class Runtime implements Service {
       case 'named':
         proc.name = signal.name;
         return;
+      case 'info':
+        this.send(signal.from, [INFO_REPLY, signal.ref, this.infoOf(proc)], 'share');
+        return;
     }
   }
 
@@ -314,6 +320,8 @@ export class Runtime implements Service {
     } else if (signal.k === 'named' && signal.name !== undefined) {
       // Registered as it died: free the name it will not free itself.
       this.names.unregister(signal.name, signal.to);
+    } else if (signal.k === 'info') {
+      this.send(signal.from, [INFO_REPLY, signal.ref, undefined], 'share');
     }
   }
 
@@ -370,6 +378,24 @@ export class Runtime implements Service {
         }
       }
     }
+  }
+
+  /** What `processInfo` reports of `proc`, a process on this core. */
+  infoOf(proc: Process): ProcessInfo {
+    const task = proc.task;
+    return {
+      pid: proc.pid,
+      status: proc.exiting ? 'exiting' : task?.state === 'waiting' ? 'waiting' : 'runnable',
+      core: this.core.index,
+      registeredName: proc.name,
+      messageQueueLength: proc.queued,
+      slices: task?.slices ?? 0,
+      heapBytes: proc.arena?.stats().bytesHeld ?? 0,
+      links: [...proc.linksOrNone],
+      monitors: [...proc.monitorsOrNone.values()],
+      monitoredBy: [...proc.watchersOrNone.values()],
+      trapExit: proc.trapExit,
+    };
   }
 
   /** A new reference, unique in the system. */

@@ -25,7 +25,9 @@ export type Signal =
   | { k: 'demonitor'; to: Pid; ref: Ref }
   | { k: 'down'; to: Pid; ref: Ref; pid: Pid; reason: unknown }
   /** The process's registered name changed (it is freed when the process exits). */
-  | { k: 'named'; to: Pid; name: string | undefined };
+  | { k: 'named'; to: Pid; name: string | undefined }
+  /** `processInfo` asked by a process on another core: the answer is a message to `from`. */
+  | { k: 'info'; to: Pid; from: Pid; ref: Ref };
 
 /** Start a module-level process on the receiving core, under a pid the spawner allocated. */
 export interface SpawnRequest {

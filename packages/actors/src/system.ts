@@ -1,10 +1,10 @@
 import { BlockPool } from '@beamish/arena';
 import { type GroupOptions, type SchedulerGroup, startSchedulers } from '@beamish/scheduler';
-import { self, send, spawn } from './api.js';
+import { processInfo, self, send, spawn } from './api.js';
 import { setRuntime } from './current.js';
 import { NameTable } from './name-table.js';
-import { MAX_PROCESSES, type Pid } from './pid.js';
-import type { Process } from './process.js';
+import { isPid, MAX_PROCESSES, type Pid } from './pid.js';
+import type { Process, ProcessInfo } from './process.js';
 import { ProcessTable } from './process-table.js';
 import { after, receive } from './receive.js';
 import type { Runtime, RuntimeShared } from './runtime.js';
@@ -89,6 +89,22 @@ export class ActorSystem {
     return new Promise<T>((resolve, reject) => {
       proc.settle = (outcome) => (outcome.ok ? resolve(outcome.value as T) : reject(outcome.error));
     });
+  }
+
+  /**
+   * `processInfo` from outside any process: what a process on any core reports of itself, or
+   * undefined if it is not alive.
+   *
+   * @example
+   * ```ts
+   * const info = await system.processInfo(pid);
+   * console.log(info?.core, info?.messageQueueLength);
+   * ```
+   * @throws TypeError when `pid` is not a pid.
+   */
+  processInfo(pid: Pid): Promise<ProcessInfo | undefined> {
+    if (!isPid(pid)) throw new TypeError(`pid must be a pid, got ${String(pid)}`);
+    return this.run(() => processInfo(pid));
   }
 
   /** Live processes on every core. */

@@ -283,7 +283,7 @@ describe.each([
         send(other, 'go');
         // The second monitor's DOWN arrives after the first's: once it is here, so is the first.
         yield* receive(on(['DOWN', ref3, _, _, _]));
-        expect(processInfo(self())?.messageQueueLength).toBe(1);
+        expect((yield* processInfo(self()))?.messageQueueLength).toBe(1);
         demonitor(ref2, { flush: true });
         expect(yield* receive(after(0, () => 'flushed'))).toBe('flushed');
       });
@@ -327,10 +327,41 @@ describe.each([
     });
   });
 
+  it('processInfo reports a process on any core, and nothing for one that is gone', async () => {
+    const target = await run(function* () {
+      const me = self();
+      spawn(registrar, ['infoTarget', me], there);
+      const [, pid] = (yield* next()) as [string, Pid];
+      const ref = monitor(pid);
+      const info = yield* processInfo(pid);
+      expect(info).toMatchObject({
+        pid,
+        core: there.affinity,
+        registeredName: 'infoTarget',
+        messageQueueLength: 0,
+        monitoredBy: [me],
+        trapExit: false,
+      });
+      expect(info?.slices).toBeGreaterThan(0);
+      expect(yield* receive(after(0, () => 'clean'))).toBe('clean');
+      demonitor(ref);
+      return pid;
+    });
+    // From outside any process too.
+    expect(await system.processInfo(target)).toMatchObject({ pid: target, core: there.affinity });
+    await run(function* () {
+      const ref = monitor(target);
+      send(target, 'done');
+      yield* receive(on(['DOWN', ref, _, _, _]));
+      expect(yield* processInfo(target)).toBeUndefined();
+      expect(yield* receive(after(0, () => 'clean'))).toBe('clean');
+    });
+  });
+
   it('processInfo reports a local process', async () => {
     await run(function* () {
       send(self(), 'queued');
-      const info = processInfo(self());
+      const info = yield* processInfo(self());
       expect(info).toMatchObject({
         pid: self(),
         core: 0,
