@@ -3,11 +3,11 @@ import { copy } from '@beamish/scheduler';
 import { currentProcess, runtimeFor } from './current.js';
 import { locationOf, type ProcessDefinition } from './definition.js';
 import { ExitSignal } from './errors.js';
-import { isPid, type Pid, type Ref } from './pid.js';
-import type { Process, ProcessInfo } from './process.js';
-import { INFO_REPLY, needsNoCopy, type ProcessBody, type Runtime } from './runtime.js';
 import { _ } from './patterns.js';
+import { isPid, type Pid, type Ref } from './pid.js';
+import type { ProcessInfo } from './process.js';
 import { on, receive } from './receive.js';
+import { INFO_REPLY, needsNoCopy, type ProcessBody, type Runtime } from './runtime.js';
 import type { SendMode } from './signals.js';
 
 /** Options of `spawn` (Erlang's `spawn_opt`). */
@@ -36,7 +36,10 @@ export interface SpawnOptions {
 export interface SendOptions {
   /**
    * `'copy'`: the receiver gets a copy of its own (immutable values are not copied). `'share'`: on
-   * the same core the receiver gets the very objects sent; across cores they are copied.
+   * the same core the receiver gets the very objects sent; across cores, typed arrays, `DataView`s
+   * and `SharedArrayBuffer`s on memory every core has — `heap()` memory and `start`'s
+   * `sharedBuffers` — travel by reference (zero-copy), and the rest is copied. A view on the
+   * sender's `heap()` is valid while the sender lives: its heap is freed when it exits.
    * @defaultValue the sending process's mode, else 'copy'
    */
   mode?: SendMode;

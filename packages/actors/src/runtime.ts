@@ -160,7 +160,7 @@ export class Runtime implements Service {
       return;
     }
     try {
-      this.#routeAway(to, { k: 'msg', to, body });
+      this.#routeAway(to, { k: 'msg', to, body }, mode === 'share');
     } catch (error) {
       if (CodecError.isInstance(error)) throw relocate(error, 'body', 'message');
       throw error;
@@ -174,15 +174,23 @@ export class Runtime implements Service {
     else this.#deliver(local, signal);
   }
 
-  /** `route` for a process not running on this core (maybe not started yet, or gone). */
-  #routeAway(to: Pid, signal: Signal): void {
+  /**
+   * `route` for a process not running on this core (maybe not started yet, or gone); `share` sends
+   * views on shared memory by reference.
+   */
+  #routeAway(to: Pid, signal: Signal, share = false): void {
     const core = this.table.coreOf(to);
     if (core === this.core.index) {
       // Spawned here by another core, whose spawn request is still on its way.
+      // Kept as objects until it starts, so a message is copied now, as the channel would have.
+      const kept =
+        signal.k === 'msg' && !share && !needsNoCopy(signal.body)
+          ? { ...signal, body: copy(signal.body, 'message') }
+          : signal;
       const early = this.#embryos.get(to);
-      if (early === undefined) this.#embryos.set(to, [signal]);
-      else early.push(signal);
-    } else if (core >= 0) this.core.send(core, signal);
+      if (early === undefined) this.#embryos.set(to, [kept]);
+      else early.push(kept);
+    } else if (core >= 0) this.core.send(core, signal, share);
     else this.#undeliverable(signal);
   }
 

@@ -157,14 +157,19 @@ export async function start(options: StartOptions = {}): Promise<ActorSystem> {
   checkInteger('options.schedulers', schedulers ?? 1, 1, 1024);
   checkInteger('options.maxProcesses', maxProcesses, 1, MAX_PROCESSES);
   checkInteger('options.maxNames', maxNames, 1, 2 ** 24);
+  const pool = BlockPool.create();
   const shared: RuntimeShared = {
     table: ProcessTable.create(maxProcesses).handle,
     names: NameTable.create(maxNames).buffer,
-    pool: BlockPool.create().handle,
+    pool: pool.handle,
   };
+  const userBuffers = group.sharedBuffers ?? [];
   const groupOptions: GroupOptions = {
     ...group,
     services: [{ module: new URL('./service.js', import.meta.url).href, options: shared }],
+    // Every heap() lives in the pool: shared sends of views on it go by reference. (Anything but an
+    // array is left for the group to reject, naming the option.)
+    sharedBuffers: Array.isArray(userBuffers) ? [...userBuffers, pool.buffer] : userBuffers,
   };
   if (schedulers !== undefined) groupOptions.count = schedulers;
   const schedulerGroup = startSchedulers(groupOptions);

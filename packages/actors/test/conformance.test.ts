@@ -12,6 +12,7 @@ import {
   after,
   demonitor,
   exit,
+  heap,
   isAlive,
   isNumber,
   link,
@@ -38,6 +39,7 @@ import {
   echo,
   hog,
   linker,
+  poke,
   registrar,
   throwAtOnce,
   throwOn,
@@ -46,6 +48,9 @@ import {
 
 /** The next message, or 'timeout' after `ms`. */
 const next = (ms = 2000) => receive(after(ms, () => 'timeout' as const));
+
+/** Memory every core is given at start: views on it can be shared. */
+const userBuffer = new SharedArrayBuffer(64);
 
 describe.each([
   ['on one core', 1],
@@ -56,7 +61,7 @@ describe.each([
   /** Where the processes under test run: the other core when there are two. */
   let there: { affinity: number };
   beforeAll(async () => {
-    system = await start({ schedulers });
+    system = await start({ schedulers, sharedBuffers: [userBuffer] });
     there = { affinity: schedulers - 1 };
   });
   afterAll(() => system.stop());
@@ -248,6 +253,27 @@ describe.each([
         const [tag, from, reason] = (yield* next()) as [string, Pid, Error];
         expect([tag, from, reason.message]).toEqual(['EXIT', child, 'early']);
         trapExit(false);
+      });
+    });
+  });
+
+  describe('Copy vs share', () => {
+    it('share hands heap() memory and the sharedBuffers over by reference; copy gives the receiver its own', async () => {
+      await run(function* () {
+        const poker = spawn(poke, [7], there);
+        const mine = heap().i32(4);
+        send(poker, [self(), mine], { mode: 'share' });
+        expect(yield* next()).toEqual(['poked', 7]);
+        expect(mine[0]).toBe(7);
+        const user = new Float64Array(userBuffer, 8, 2);
+        send(poker, [self(), user], { mode: 'share' });
+        expect(yield* next()).toEqual(['poked', 7]);
+        expect(user[0]).toBe(7);
+        const copied = heap().i32(4);
+        send(poker, [self(), copied]);
+        expect(yield* next()).toEqual(['poked', 7]);
+        expect(copied[0]).toBe(0);
+        exit(poker, 'kill');
       });
     });
   });

@@ -46,7 +46,9 @@ export class Channel {
   readonly #ints: Int32Array;
   readonly #bytes: Uint8Array;
   readonly #inboxes: LMSQueue[] = [];
-  readonly #decoder = new Decoder();
+  readonly #decoder: Decoder;
+  /** What shared sends may reference: the channel's heap, then the buffers it was given. */
+  readonly #shared: readonly SharedArrayBuffer[];
   /** The batch being filled for each receiver, and how many messages it holds. */
   readonly #open: Encoder[] = [];
   readonly #openCounts: number[] = [];
@@ -64,33 +66,44 @@ export class Channel {
     this.flush();
   };
 
-  constructor(heap: SharedArrayBuffer, inboxes: readonly SharedArrayBuffer[]) {
+  /**
+   * @param shared - `SharedArrayBuffer`s every thread has, given to every thread's `Channel` in the
+   *   same order: views on them sent with `share` travel by reference.
+   */
+  constructor(
+    heap: SharedArrayBuffer,
+    inboxes: readonly SharedArrayBuffer[],
+    shared: readonly SharedArrayBuffer[] = [],
+  ) {
     this.#heap = SharedHeap.attach(heap);
+    this.#shared = [heap, ...shared];
+    this.#decoder = new Decoder(this.#shared);
     this.#ints = new Int32Array(heap);
     this.#bytes = new Uint8Array(heap);
     for (const buffer of inboxes) {
       this.#inboxes.push(LMSQueue.attach(buffer));
       this.#outboxes.push([]);
-      this.#open.push(new Encoder());
+      this.#open.push(new Encoder(this.#shared));
       this.#openCounts.push(0);
     }
   }
 
   /**
    * Sends `message` to receiver `to`. It goes with the others sent to `to` in this synchronous run,
-   * at its end (or on {@link Channel.flush}); when the inbox is full, as soon as it has room.
+   * at its end (or on {@link Channel.flush}); when the inbox is full, as soon as it has room. With
+   * `share`, views on the channel's shared buffers go by reference (see `Encoder.append`).
    *
    * @throws CodecError naming where in `message` a value cannot be copied, having sent nothing;
    *   RangeError for a receiver `to` that is not there.
    */
-  send(to: number, message: unknown): void {
+  send(to: number, message: unknown, share = false): void {
     const batch = this.#open[to];
     if (batch === undefined) {
       throw new RangeError(
         `to must be a receiver index from 0 to ${this.#open.length - 1}, got ${String(to)}`,
       );
     }
-    batch.append(message);
+    batch.append(message, 'message', share);
     this.#openCounts[to] = (this.#openCounts[to] as number) + 1;
     if (batch.length >= BATCH_BYTES) this.#commit(to);
     else if (!this.#flushQueued) {

@@ -51,6 +51,12 @@ export interface GroupOptions extends SchedulerOptions {
    * they are installed everywhere. @defaultValue none
    */
   services?: ServiceSpec[];
+  /**
+   * `SharedArrayBuffer`s that every scheduler gets (besides the channel's heap): typed arrays and
+   * `DataView`s on them, and the buffers themselves, sent with `share` travel by reference, not
+   * copied. @defaultValue none
+   */
+  sharedBuffers?: SharedArrayBuffer[];
 }
 
 /** Where a portable task may run. */
@@ -76,6 +82,18 @@ function checkMs(name: string, value: unknown, fallback: number): number {
     throw new RangeError(`${name} must be a number of milliseconds, 0 or more, got ${String(value)}`);
   }
   return value;
+}
+
+function checkSharedBuffers(value: unknown): SharedArrayBuffer[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.length > 255) {
+    throw new TypeError('options.sharedBuffers must be an array of at most 255 SharedArrayBuffers');
+  }
+  value.forEach((buffer, i) => {
+    if (!(buffer instanceof SharedArrayBuffer))
+      throw new TypeError(`options.sharedBuffers[${i}] must be a SharedArrayBuffer, got ${String(buffer)}`);
+  });
+  return [...value];
 }
 
 function checkCount(name: string, value: unknown, min: number, fallback: number): number {
@@ -112,6 +130,7 @@ export class SchedulerGroup {
   readonly #spinMs: number;
   readonly #take = (message: unknown): void => this.#deliver(message as ToGroup);
   readonly #serviceSpecs: ServiceSpec[];
+  readonly #shared: SharedArrayBuffer[];
   /** This thread's services, once installed. */
   #services: Service[] | undefined;
   /** Service messages that arrived before this thread's services were installed. */
@@ -143,12 +162,13 @@ export class SchedulerGroup {
     const inboxCapacity = checkCount('options.inboxCapacity', options.inboxCapacity, 1, 4096);
     const heapBytes = checkCount('options.heapBytes', options.heapBytes, 4096, 16 << 20);
     this.#serviceSpecs = checkServices(options.services);
+    this.#shared = checkSharedBuffers(options.sharedBuffers);
     this.local = new Scheduler({ maxSlicesPerTurn: options.maxSlicesPerTurn, maxTurnMs: options.maxTurnMs });
 
     this.#heap = SharedHeap.create({ bytes: heapBytes });
     for (let i = 0; i < this.count; i++)
       this.#inboxes.push(LMSQueue.create({ capacity: inboxCapacity }).buffer);
-    this.#channel = new Channel(this.#heap.buffer, this.#inboxes);
+    this.#channel = new Channel(this.#heap.buffer, this.#inboxes, this.#shared);
     this.#table = new LoadTable(this.count);
     this.#host = new PortableHost(this.local, (id, outcome) => this.#settle(id, outcome));
     this.local.poll = () => {
@@ -399,6 +419,7 @@ export class SchedulerGroup {
       spinMs: this.#spinMs,
       count: this.count,
       services: this.#serviceSpecs,
+      shared: this.#shared,
     };
     const worker = new Worker(new URL('./worker.js', import.meta.url), {
       workerData: data,

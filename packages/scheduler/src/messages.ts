@@ -33,4 +33,6 @@ export interface WorkerData {
   maxTurnMs: number | undefined;
   spinMs: number;
   services: ServiceSpec[];
+  /** The group's `sharedBuffers`. */
+  shared: SharedArrayBuffer[];
 }

@@ -26,11 +26,12 @@ export interface Core {
   readonly scheduler: Scheduler;
   /**
    * Sends `message` to this service on scheduler `to` (this one included), over the channel: in
-   * order, batched per synchronous run, held back while the inbox is full.
+   * order, batched per synchronous run, held back while the inbox is full. With `share`, views on
+   * the group's `sharedBuffers` go by reference instead of being copied.
    *
    * @throws CodecError naming where in `message` a value cannot be copied.
    */
-  send(to: number, message: unknown): void;
+  send(to: number, message: unknown, share?: boolean): void;
   /** A scheduler picked by the power of two random choices over the load table's `placed` counts. */
   pick(): number;
   /** Counts `delta` more (or fewer) placed tasks on scheduler `index`, for `pick` and rebalancing. */
@@ -90,7 +91,7 @@ export function makeCore(parts: CoreParts, service: number): Core {
     index,
     count,
     scheduler,
-    send: (to, m) => channel.send(to, { t: 'svc', s: service, m } satisfies ServiceMessage),
+    send: (to, m, share) => channel.send(to, { t: 'svc', s: service, m } satisfies ServiceMessage, share),
     pick: () => twoChoices(count, -1, placed),
     adjustLoad: (i, delta) => table.place(i, delta),
   };

@@ -11,7 +11,7 @@ import { sleepOnInbox } from './sleep-on-inbox.js';
 
 const data = workerData as WorkerData;
 const scheduler = new Scheduler({ maxSlicesPerTurn: data.maxSlicesPerTurn, maxTurnMs: data.maxTurnMs });
-const channel = new Channel(data.heap, data.inboxes);
+const channel = new Channel(data.heap, data.inboxes, data.shared);
 const table = new LoadTable(data.table);
 
 function send(message: ToGroup): void {

@@ -113,6 +113,34 @@ describe('the message codec', () => {
     });
   });
 
+  it('shares views on the buffers both sides have, when asked; copies every other view', () => {
+    const known = new SharedArrayBuffer(64);
+    const sharing = new Encoder([known]);
+    const receiving = new Decoder([known]);
+    const send = (value: unknown, share: boolean) => {
+      sharing.clear();
+      sharing.append(value, 'message', share);
+      return receiving.decode(sharing.bytes());
+    };
+    const floats = new Float64Array(known, 16, 3);
+    const view = new DataView(known, 5, 7);
+    const [f, d, b] = send([floats, view, known], true) as [Float64Array, DataView, SharedArrayBuffer];
+    expect([f.buffer, f.byteOffset, f.length]).toEqual([known, 16, 3]);
+    expect([d.buffer, d.byteOffset, d.byteLength]).toEqual([known, 5, 7]);
+    expect(b).toBe(known);
+    // Not asked to share, or memory the other side lacks: copied.
+    expect((send(floats, false) as Float64Array).buffer).not.toBe(known);
+    const foreign = new Int32Array(new SharedArrayBuffer(8));
+    foreign[1] = 9;
+    const copied = send(foreign, true) as Int32Array;
+    expect(copied.buffer).not.toBe(foreign.buffer);
+    expect([...copied]).toEqual([0, 9]);
+    expect(() => send({ at: foreign.buffer }, true)).toThrow(
+      /message\.at cannot be copied: it is a SharedArrayBuffer that is not shared/,
+    );
+    expect(() => send(known, false)).toThrow(CodecError);
+  });
+
   it('names where in the message a value cannot be copied', () => {
     const send = (v: unknown) => () => encoder.encode(v);
     expect(send({ body: [1, 2, function handler() {}] })).toThrow(

@@ -13,3 +13,4 @@ export declare const crashThread: ProcessDefinition<[]>;
 export declare const echoBack: ProcessDefinition<[]>;
 export declare const throwAtOnce: ProcessDefinition<[message: string]>;
 export declare const misnamed: ProcessDefinition<[]>;
+export declare const poke: ProcessDefinition<[value: number]>;

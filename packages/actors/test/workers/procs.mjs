@@ -106,3 +106,12 @@ export const echoBack = defineProcess(import.meta.url, 'echoBack', function* () 
 export const misnamed = defineProcess(import.meta.url, 'notExportedUnderThisName', function* () {
   yield* receive();
 });
+
+/** Writes `value` at index 0 of each typed array it receives with [from, view], then tells `from`. */
+export const poke = defineProcess(import.meta.url, 'poke', function* (value) {
+  for (;;) {
+    const [from, view] = yield* receive();
+    view[0] = value;
+    send(from, ['poked', view[0]]);
+  }
+});

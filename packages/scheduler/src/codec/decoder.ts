@@ -19,6 +19,15 @@ export class Decoder {
    * building it, and V8 finds a property key it has seen faster than a new string.
    */
   readonly #strings: Array<string | undefined> = new Array(CACHE_SIZE).fill(undefined);
+  readonly #shared: readonly SharedArrayBuffer[];
+
+  /**
+   * @param shared - the `SharedArrayBuffer`s that the encoders share views on, in the same order
+   *   (see `Encoder.append`).
+   */
+  constructor(shared: readonly SharedArrayBuffer[] = []) {
+    this.#shared = shared;
+  }
 
   /**
    * Decodes the value in `bytes[start, end)`.
@@ -137,6 +146,21 @@ export class Decoder {
       }
       case Tag.ArrayBuffer:
         return this.#bytes().buffer;
+      case Tag.SharedView: {
+        const type = TYPED_ARRAYS[this.#buffer[this.#at++] as number];
+        const buffer = this.#sharedBuffer();
+        const offset = this.#f64();
+        const length = this.#u32();
+        if (type === undefined) throw new RangeError(`bytes hold an unknown typed array kind`);
+        const size = 'BYTES_PER_ELEMENT' in type ? type.BYTES_PER_ELEMENT : 1;
+        return new (type as new (buffer: ArrayBufferLike, offset: number, length: number) => ArrayBufferView)(
+          buffer,
+          offset,
+          length / size,
+        );
+      }
+      case Tag.SharedBuffer:
+        return this.#sharedBuffer();
       case Tag.Error:
         return this.#error();
       case Tag.Extension: {
@@ -198,6 +222,12 @@ export class Decoder {
     copy.set(this.#buffer.subarray(this.#at, this.#at + length));
     this.#at += length;
     return copy;
+  }
+
+  #sharedBuffer(): SharedArrayBuffer {
+    const buffer = this.#shared[this.#buffer[this.#at++] as number];
+    if (buffer === undefined) throw new RangeError('bytes hold a shared buffer this decoder does not have');
+    return buffer;
   }
 
   #u32(): number {

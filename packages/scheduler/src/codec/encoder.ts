@@ -25,6 +25,17 @@ export class Encoder {
   #buffer = Buffer.allocUnsafeSlow(4096);
   #view = new DataView(this.#buffer.buffer);
   #at = 0;
+  readonly #shared: readonly SharedArrayBuffer[];
+  /** Whether the value being appended is shared: views on `#shared` then go by reference. */
+  #sharing = false;
+
+  /**
+   * @param shared - `SharedArrayBuffer`s that every thread has, in the same order as its decoders:
+   *   what lies in them can be shared rather than copied (see `append`).
+   */
+  constructor(shared: readonly SharedArrayBuffer[] = []) {
+    this.#shared = shared;
+  }
 
   /**
    * Encodes `value` alone; the bytes are valid until the encoder is used again.
@@ -41,10 +52,14 @@ export class Encoder {
   /**
    * Encodes `value` after those appended before. On an error nothing of `value` is kept.
    *
+   * @param share - send the typed arrays, `DataView`s and `SharedArrayBuffer`s of `value` that lie
+   *   in the encoder's shared buffers by reference: they arrive as views on the same memory. Other
+   *   views are copied all the same.
    * @throws CodecError naming where in `value` something cannot be copied.
    */
-  append(value: unknown, root = 'message'): void {
+  append(value: unknown, root = 'message', share = false): void {
     const start = this.#at;
+    this.#sharing = share;
     try {
       this.#value(value, 0);
     } catch (error) {
@@ -152,6 +167,14 @@ export class Encoder {
       this.#typedArray(value as TypedView);
       return;
     }
+    if (value instanceof SharedArrayBuffer) {
+      const index = this.#sharing ? this.#shared.indexOf(value) : -1;
+      if (index < 0)
+        throw new CodecError('a SharedArrayBuffer that is not shared with every thread (see sharedBuffers)');
+      this.#tag(Tag.SharedBuffer);
+      this.#byte(index);
+      return;
+    }
     if (value instanceof ArrayBuffer) {
       this.#tag(Tag.ArrayBuffer);
       this.#bytes(new Uint8Array(value));
@@ -180,6 +203,16 @@ export class Encoder {
     // A Buffer is a Uint8Array to whoever receives it.
     const index = kind >= 0 ? kind : view instanceof Uint8Array ? 1 : -1;
     if (index < 0) throw new CodecError(`a ${view.constructor.name}`);
+    const buffer =
+      this.#sharing && view.buffer instanceof SharedArrayBuffer ? this.#shared.indexOf(view.buffer) : -1;
+    if (buffer >= 0) {
+      this.#tag(Tag.SharedView);
+      this.#byte(index);
+      this.#byte(buffer);
+      this.#f64(view.byteOffset);
+      this.#u32(view.byteLength);
+      return;
+    }
     this.#tag(Tag.TypedArray);
     this.#byte(index);
     this.#bytes(new Uint8Array(view.buffer, view.byteOffset, view.byteLength));

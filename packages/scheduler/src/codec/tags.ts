@@ -35,6 +35,13 @@ export enum Tag {
   Error = 16,
   /** u8 extension tag, then the value the extension turned the instance into */
   Extension = 17,
+  /**
+   * A view on a `SharedArrayBuffer` every thread has, sent with `share`: u8 kind, u8 buffer index,
+   * f64 byte offset, u32 byte length; it arrives as a view on the same memory
+   */
+  SharedView = 18,
+  /** A `SharedArrayBuffer` every thread has, sent with `share`: u8 buffer index */
+  SharedBuffer = 19,
 }
 
 /** The views the codec carries, by their kind byte; a `DataView` travels as its bytes too. */
