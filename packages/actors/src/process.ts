@@ -29,67 +29,136 @@ export interface ProcessInfo {
   trapExit: boolean;
 }
 
+/** Bits of `Process.#flags`. */
+const TRAP_EXIT = 1;
+const SHARES = 2;
+const EXITING = 4;
+
+/**
+ * What few processes have — links, monitors, a name, a heap, a heap limit, somebody awaiting the end
+ * — kept apart, so that an idle process carries one field for all of it.
+ */
+class Extra {
+  links: Set<Pid> | undefined = undefined;
+  monitors: Map<Ref, Pid> | undefined = undefined;
+  watchers: Map<Ref, Pid> | undefined = undefined;
+  name: string | undefined = undefined;
+  maxHeapSize = Number.POSITIVE_INFINITY;
+  arena: Arena | undefined = undefined;
+  settle: ((outcome: Outcome<unknown>) => void) | undefined = undefined;
+}
+
+/** Read in place of a process's Extra until it has one. */
+const NO_EXTRA: Readonly<Extra> = Object.freeze(new Extra());
+
 /**
  * One process on this core: its mailbox, links and monitors. The process's code runs as a task of
- * the core's scheduler; the task's `context` is this object.
+ * the core's scheduler; the task's `context` is this object. Six fields: an idle process is mostly
+ * its generator and its receive, and what it may need later is made when it first needs it.
  */
 export class Process {
   readonly pid: Pid;
   /** Messages not yet received, oldest first, from `head` on (the ones before are taken). */
   readonly mailbox: unknown[] = [];
   head = 0;
-  // Links and monitors are made on first use: most processes have none, and an empty Set or Map
-  // costs more than the rest of an idle process.
-  #links: Set<Pid> | undefined = undefined;
-  #monitors: Map<Ref, Pid> | undefined = undefined;
-  #watchers: Map<Ref, Pid> | undefined = undefined;
-  trapExit = false;
-  name: string | undefined = undefined;
-  /** The default mode of what it sends. */
-  mode: SendMode = 'copy';
-  maxHeapSize = Number.POSITIVE_INFINITY;
-  arena: Arena | undefined = undefined;
   task: Task | undefined = undefined;
-  /** Set once the process has begun to exit; nothing reaches it any more. */
-  exiting = false;
-  /** Told how the process's body ended, for whoever awaits it (`system.run`). */
-  settle: ((outcome: Outcome<unknown>) => void) | undefined = undefined;
+  #flags = 0;
+  #extra: Extra = NO_EXTRA;
 
   constructor(pid: Pid) {
     this.pid = pid;
   }
 
+  /** Whether exit signals arrive as messages. */
+  get trapExit(): boolean {
+    return (this.#flags & TRAP_EXIT) !== 0;
+  }
+  set trapExit(on: boolean) {
+    this.#flags = on ? this.#flags | TRAP_EXIT : this.#flags & ~TRAP_EXIT;
+  }
+
+  /** The default mode of what it sends. */
+  get mode(): SendMode {
+    return (this.#flags & SHARES) !== 0 ? 'share' : 'copy';
+  }
+  set mode(mode: SendMode) {
+    this.#flags = mode === 'share' ? this.#flags | SHARES : this.#flags & ~SHARES;
+  }
+
+  /** Set once the process has begun to exit; nothing reaches it any more. */
+  get exiting(): boolean {
+    return (this.#flags & EXITING) !== 0;
+  }
+  set exiting(on: boolean) {
+    this.#flags = on ? this.#flags | EXITING : this.#flags & ~EXITING;
+  }
+
+  /** Its registered name. */
+  get name(): string | undefined {
+    return this.#extra.name;
+  }
+  set name(name: string | undefined) {
+    if (name !== undefined || this.#extra !== NO_EXTRA) this.#own().name = name;
+  }
+
+  /** Bytes its heap may hold. */
+  get maxHeapSize(): number {
+    return this.#extra.maxHeapSize;
+  }
+  set maxHeapSize(bytes: number) {
+    this.#own().maxHeapSize = bytes;
+  }
+
+  /** Its heap, once it has used `heap()`. */
+  get arena(): Arena | undefined {
+    return this.#extra.arena;
+  }
+  set arena(arena: Arena | undefined) {
+    this.#own().arena = arena;
+  }
+
+  /** Told how the process's body ended, for whoever awaits it (`system.run`). */
+  get settle(): ((outcome: Outcome<unknown>) => void) | undefined {
+    return this.#extra.settle;
+  }
+  set settle(settle: ((outcome: Outcome<unknown>) => void) | undefined) {
+    this.#own().settle = settle;
+  }
+
   /** The processes linked to this one (made on first use). */
   get links(): Set<Pid> {
-    this.#links ??= new Set();
-    return this.#links;
+    const extra = this.#own();
+    extra.links ??= new Set();
+    return extra.links;
   }
 
   /** Monitors this process holds: ref → the process it watches (made on first use). */
   get monitors(): Map<Ref, Pid> {
-    this.#monitors ??= new Map();
-    return this.#monitors;
+    const extra = this.#own();
+    extra.monitors ??= new Map();
+    return extra.monitors;
   }
 
   /** Monitors on this process: ref → the process to tell when it exits (made on first use). */
   get watchers(): Map<Ref, Pid> {
-    this.#watchers ??= new Map();
-    return this.#watchers;
+    const extra = this.#own();
+    extra.watchers ??= new Map();
+    return extra.watchers;
   }
 
   /** The links, without making the set. */
   get linksOrNone(): ReadonlySet<Pid> {
-    return this.#links ?? NONE;
+    return this.#extra.links ?? NONE;
   }
 
   /** The monitors held, without making the map. */
   get monitorsOrNone(): ReadonlyMap<Ref, Pid> {
-    return this.#monitors ?? NO_REFS;
+    return this.#extra.monitors ?? NO_REFS;
   }
 
   /** The monitors on this process, without making the map. */
   get watchersOrNone(): ReadonlyMap<Ref, Pid> {
-    return this.#watchers ?? NO_REFS;
+    return this.#extra.watchers ?? NO_REFS;
   }
 
   /** Messages waiting in the mailbox. */
@@ -113,5 +182,11 @@ export class Process {
       mailbox.splice(index, 1);
     }
     return message;
+  }
+
+  /** Its own Extra, made on first use. */
+  #own(): Extra {
+    if (this.#extra === NO_EXTRA) this.#extra = new Extra();
+    return this.#extra;
   }
 }

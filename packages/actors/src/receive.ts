@@ -1,5 +1,6 @@
 import { Park } from '@beamish/scheduler';
 import { currentProcess } from './current.js';
+import type { Process } from './process.js';
 import { type Matched, matches } from './patterns.js';
 
 /** The park of a receive without a timeout: one instance for all, nothing allocated per wait. */
@@ -93,57 +94,119 @@ export function receive(): Generator<unknown, unknown, unknown>;
 export function receive<C extends Array<Clause<unknown> | After<unknown>>>(
   ...clauses: C
 ): Generator<unknown, ReceiveResult<C>, unknown>;
-export function* receive(
+export function receive(
   ...clauses: Array<Clause<unknown> | After<unknown>>
 ): Generator<unknown, unknown, unknown> {
-  const proc = currentProcess('receive');
-  // Checked once; nothing is made per call beyond the clauses array itself.
-  let timeout: After<unknown> | undefined;
-  let anyPattern = false;
-  for (let i = 0; i < clauses.length; i++) {
-    const clause = clauses[i];
-    if (typeof clause === 'object' && clause !== null && AFTER in clause) {
-      if (timeout !== undefined) throw new TypeError('clauses: a receive takes one after(…) at most');
-      timeout = clause;
-    } else if (typeof clause === 'object' && clause !== null && CLAUSE in clause) anyPattern = true;
-    else throw new TypeError(`clauses[${i}] must be on(pattern, handler?) or after(ms, handler?)`);
+  return new Receiving(currentProcess('receive'), clauses);
+}
+
+const NO_CLAUSES: ReadonlyArray<Clause<unknown>> = Object.freeze([]);
+
+/** The result of a step that waits, or that ends the receive with `value`. */
+const step = (done: boolean, value: unknown): IteratorResult<unknown, unknown> =>
+  ({ done, value }) as IteratorResult<unknown, unknown>;
+
+/**
+ * A receive in progress: the iterator that `yield*` drives. Written by hand rather than as a
+ * generator because a waiting process is mostly the receive it waits in, and this weighs a third of
+ * a suspended generator with its registers.
+ */
+class Receiving implements Generator<unknown, unknown, unknown> {
+  readonly #proc: Process;
+  readonly #clauses: ReadonlyArray<Clause<unknown> | After<unknown>>;
+  readonly #timeout: After<unknown> | undefined;
+  /** Whether any clause has a pattern; without one, any message is taken. */
+  readonly #selective: boolean;
+  readonly #deadline: number;
+  /** Where to look next: while a receive waits the mailbox only grows (only its process takes). */
+  #index: number;
+  /** The generator a handler returned: it runs as part of the receive, and its value is the result. */
+  #handler: Generator<unknown, unknown, unknown> | undefined = undefined;
+
+  constructor(proc: Process, clauses: ReadonlyArray<Clause<unknown> | After<unknown>>) {
+    let timeout: After<unknown> | undefined;
+    let selective = false;
+    for (let i = 0; i < clauses.length; i++) {
+      const clause = clauses[i];
+      if (typeof clause === 'object' && clause !== null && AFTER in clause) {
+        if (timeout !== undefined) throw new TypeError('clauses: a receive takes one after(…) at most');
+        timeout = clause;
+      } else if (typeof clause === 'object' && clause !== null && CLAUSE in clause) selective = true;
+      else throw new TypeError(`clauses[${i}] must be on(pattern, handler?) or after(ms, handler?)`);
+    }
+    this.#proc = proc;
+    // A receive without clauses keeps no array of its own: most waiting processes wait in one.
+    this.#clauses = clauses.length === 0 ? NO_CLAUSES : clauses;
+    this.#timeout = timeout;
+    this.#selective = selective;
+    this.#deadline =
+      timeout === undefined || timeout.ms === Number.POSITIVE_INFINITY
+        ? Number.POSITIVE_INFINITY
+        : performance.now() + timeout.ms;
+    this.#index = proc.head;
   }
-  const deadline =
-    timeout === undefined || timeout.ms === Number.POSITIVE_INFINITY
-      ? Number.POSITIVE_INFINITY
-      : performance.now() + timeout.ms;
-  let index = proc.head;
-  for (;;) {
+
+  next(value?: unknown): IteratorResult<unknown, unknown> {
+    if (this.#handler !== undefined) return this.#handled(this.#handler.next(value));
+    const proc = this.#proc;
     const mailbox = proc.mailbox;
-    for (; index < mailbox.length; index++) {
-      const message = mailbox[index];
-      if (!anyPattern) {
-        proc.take(index);
-        return message;
-      }
-      for (let c = 0; c < clauses.length; c++) {
-        const clause = clauses[c];
-        if (clause === timeout) continue;
-        const { pattern, handler } = clause as Clause<unknown>;
-        if (!matches(pattern, message)) continue;
-        proc.take(index);
-        if (handler === undefined) return message;
-        const result = (handler as (message: unknown) => unknown)(message);
-        return isGenerator(result) ? yield* result : result;
+    if (!this.#selective) {
+      if (this.#index < mailbox.length) return step(true, proc.take(this.#index));
+    } else {
+      for (; this.#index < mailbox.length; this.#index++) {
+        const message = mailbox[this.#index];
+        const clause = this.#match(message);
+        if (clause === undefined) continue;
+        proc.take(this.#index);
+        return clause.handler === undefined ? step(true, message) : this.#run(clause.handler(message as never));
       }
     }
-    // While this receive waits the mailbox only grows (only the process takes messages), so
-    // `index` stays right.
-    if (deadline === Number.POSITIVE_INFINITY) {
-      yield WAIT_FOR_EVER;
-      continue;
+    if (this.#deadline === Number.POSITIVE_INFINITY) return step(false, WAIT_FOR_EVER);
+    const remaining = this.#deadline - performance.now();
+    if (remaining <= 0) return this.#run((this.#timeout as After<unknown>).handler?.());
+    // Woken by a new message (looked at from #index on) or by the timeout (which ends it above).
+    return step(false, new Park(remaining));
+  }
+
+  throw(error: unknown): IteratorResult<unknown, unknown> {
+    if (this.#handler !== undefined) return this.#handled(this.#handler.throw(error));
+    throw error;
+  }
+
+  return(value?: unknown): IteratorResult<unknown, unknown> {
+    if (this.#handler !== undefined) return this.#handled(this.#handler.return(value));
+    return step(true, value);
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+
+  /** A receive that a handler returns is run like a generator (see `isGenerator`). */
+  get [Symbol.toStringTag](): string {
+    return 'Generator';
+  }
+
+  /** The first clause whose pattern `message` matches. */
+  #match(message: unknown): Clause<unknown> | undefined {
+    const clauses = this.#clauses;
+    for (let c = 0; c < clauses.length; c++) {
+      const clause = clauses[c];
+      if (clause !== this.#timeout && matches((clause as Clause<unknown>).pattern, message))
+        return clause as Clause<unknown>;
     }
-    const remaining = deadline - performance.now();
-    if (remaining <= 0) {
-      const result = (timeout as After<unknown>).handler?.();
-      return isGenerator(result) ? yield* result : result;
-    }
-    // Woken by a new message (rescan from `index`) or by the timeout (the check above ends it).
-    yield new Park(remaining);
+    return undefined;
+  }
+
+  /** Ends the receive with a handler's result, or runs it first if it is a generator. */
+  #run(result: unknown): IteratorResult<unknown, unknown> {
+    if (!isGenerator(result)) return step(true, result);
+    this.#handler = result;
+    return this.#handled(result.next());
+  }
+
+  #handled(result: IteratorResult<unknown, unknown>): IteratorResult<unknown, unknown> {
+    if (result.done) this.#handler = undefined;
+    return result;
   }
 }
