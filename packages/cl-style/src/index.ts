@@ -1,8 +1,40 @@
 /**
- * @beamish/cl-style — A Lisp-flavoured `withWorker` form that composes the other packages.
- *
- * Not built yet: this entry point exports nothing so far (see the package README).
+ * @beamish/cl-style — the proposal's WITH-WORKER for TypeScript: `withWorker(options, ...forms)`
+ * starts a worker whose forms are time-sliced round-robin with every other process on its core,
+ * `defworker` defines one that can run on any core, and Lisp-flavoured forms (`receive` with a
+ * clause list, `loop`, `doTimes`, `progn`, `unwindProtect`, `handlerCase`) read the way the
+ * proposal reads. Built on `@beamish/actors`.
  *
  * @packageDocumentation
  */
-export {};
+export {
+  _,
+  ExitSignal,
+  isArray,
+  isBigInt,
+  isBoolean,
+  isNumber,
+  isObject,
+  isPid,
+  isString,
+  type Pid,
+} from '@beamish/actors';
+export type {
+  CompoundForm,
+  DefworkerOptions,
+  Evaluated,
+  Form,
+  LastValue,
+  StartWorkerOptions,
+  ValueOf,
+  WorkerOptions,
+} from './api.js';
+export { defworker, type WorkerDefinition } from './defworker.js';
+export { type ClauseValue, type ErrorClass, type HandlerClauses, handlerCase } from './handler-case.js';
+export { type Done, done, doTimes, type LoopValue, loop } from './loop.js';
+export { progn } from './progn.js';
+export { after, type ReceiveClauses, receive, type Timeout } from './receive.js';
+export { self, send } from './self.js';
+export { unwindProtect } from './unwind-protect.js';
+export { withWorker } from './with-worker.js';
+export { type Outcome, WorkerHandle } from './worker-handle.js';
