@@ -1,0 +1,60 @@
+import { spawn } from '../api.js';
+import { ExitSignal } from '../errors.js';
+
+/**
+ * Something that waits for other processes — a call, a server's start, a task's result — written
+ * once for both sides of the system: `yield*` it inside a process, `await` it in ordinary async code.
+ * Awaited, it runs in a short-lived process of its own on the calling thread (it needs a pid to be
+ * answered at); nothing runs until it is `yield*`-ed or awaited.
+ *
+ * @example
+ * ```ts
+ * // inside a process
+ * const n = yield* call(counter, ['get']);
+ * // in async code outside any process
+ * const m = await call(counter, ['get']);
+ * ```
+ */
+export class Operation<T> implements PromiseLike<T> {
+  readonly #body: () => Generator<unknown, T, unknown>;
+
+  /** @param body - the generator function that does the work inside a process. */
+  constructor(body: () => Generator<unknown, T, unknown>) {
+    this.#body = body;
+  }
+
+  /** What `yield*` runs, in the calling process. */
+  [Symbol.iterator](): Generator<unknown, T, unknown> {
+    return this.#body();
+  }
+
+  /** Runs the operation in a process of its own on this thread and settles with its outcome. */
+  // biome-ignore lint/suspicious/noThenProperty: awaitable on purpose, like the scheduler's Task
+  then<R1 = T, R2 = never>(
+    onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    return inProcess(this.#body).then(onFulfilled, onRejected);
+  }
+}
+
+/** Runs `body` as a process on this thread; the promise settles however the process ends. */
+function inProcess<T>(body: () => Generator<unknown, T, unknown>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    spawn(function* () {
+      let ended = false;
+      try {
+        const value = yield* body();
+        ended = true;
+        resolve(value);
+      } catch (error) {
+        ended = true;
+        reject(error);
+      } finally {
+        // An exit signal (or the system stopping) returns the generator instead of throwing into
+        // it, and does not say why: the process was killed.
+        if (!ended) reject(new ExitSignal('killed'));
+      }
+    });
+  });
+}
