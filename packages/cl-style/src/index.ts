@@ -34,7 +34,8 @@ export { type ClauseValue, type ErrorClass, type HandlerClauses, handlerCase } f
 export { type Done, done, doTimes, type LoopValue, loop } from './loop.js';
 export { progn } from './progn.js';
 export { after, type ReceiveClauses, receive, type Timeout } from './receive.js';
-export { self, send } from './self.js';
+export { self } from './self.js';
+export { send } from './send.js';
 export { unwindProtect } from './unwind-protect.js';
 export { withWorker } from './with-worker.js';
 export { type Outcome, WorkerHandle } from './worker-handle.js';

@@ -1,7 +1,8 @@
 import type { CompoundForm, Form, LastValue } from './api.js';
 import { describe } from './describe.js';
 
-const isGenerator = (value: unknown): value is Generator<unknown, unknown, unknown> =>
+/** True for a generator (or an iterator that says it is one, like `@beamish/actors`' receive). */
+export const isGenerator = (value: unknown): value is Generator<unknown, unknown, unknown> =>
   Object.prototype.toString.call(value) === '[object Generator]';
 
 /**

@@ -1,5 +1,4 @@
-import { type Pid, type SendOptions, self as selfOfProcess, send as sendFromProcess } from '@beamish/actors';
-import type { WorkerHandle } from './worker-handle.js';
+import { type Pid, self as selfOfProcess } from '@beamish/actors';
 
 /**
  * The worker whose cleanup forms are running outside its own time slice: a worker ended from
@@ -40,27 +39,4 @@ export function unwindingAs(worker: Pid, cleanup: () => void): void {
  */
 export function self(): Pid {
   return unwinding ?? selfOfProcess();
-}
-
-/**
- * Sends `message` to a process, by pid, registered name or worker handle, on any core: `copy`
- * (the default) gives the receiver its own copy, `share` hands over the very objects on the same
- * core (across cores messages are copied).
- *
- * @example
- * ```ts
- * const echo = withWorker({}, receive([_, (message) => message]));
- * send(echo, { text: 'hello' });
- * ```
- * @throws TypeError for a name nobody registered or something that is not a pid; the codec's error,
- *   naming where, for a message that cannot be copied (nothing is sent).
- */
-export function send(
-  dest: Pid | string | WorkerHandle<unknown>,
-  message: unknown,
-  options?: SendOptions,
-): void {
-  const to = typeof dest === 'object' && dest !== null ? dest.pid : dest;
-  if (options === undefined) sendFromProcess(to, message);
-  else sendFromProcess(to, message, options);
 }

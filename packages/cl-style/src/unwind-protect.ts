@@ -1,5 +1,5 @@
 import type { CompoundForm, Form, ValueOf } from './api.js';
-import { checkForm, checkForms, compound, evaluated } from './progn.js';
+import { checkForm, checkForms, compound, evaluated, isGenerator } from './progn.js';
 import { runningPid, unwindingAs } from './self.js';
 
 /**
@@ -9,9 +9,7 @@ import { runningPid, unwindingAs } from './self.js';
 function cleanUpNow(cleanup: readonly Form[]): void {
   for (const form of cleanup) {
     const result = form();
-    if (Object.prototype.toString.call(result) !== '[object Generator]') continue;
-    const generator = result as Generator<unknown, unknown, unknown>;
-    if (generator.next().done !== true) generator.return(undefined);
+    if (isGenerator(result) && result.next().done !== true) result.return(undefined);
   }
 }
 
@@ -22,8 +20,8 @@ function cleanUpNow(cleanup: readonly Form[]): void {
  *
  * The cleanup forms run without time slices between them. When the worker is ended from another
  * process they run at once, in that call: a plain form runs in full, a generator form up to its
- * first `yield`. `self()` answers the worker's pid there too; `receive` and `heap()` are not for
- * cleanup forms.
+ * first `yield`. There `self()` still answers the worker's pid, but nothing can wait (`receive`)
+ * or reach the worker's `heap()`.
  *
  * @example
  * ```ts

@@ -57,8 +57,8 @@ export function* workerBody(forms: readonly Form[], watcher: Pid): ProcessBody {
 
 /** The outcome a DOWN reason and the worker's report (if it sent one) stand for. */
 function outcomeOf(reason: unknown, report: Report | undefined): Outcome {
-  // 'noproc': the worker ended before it was monitored (it ran on another core), so its report is
-  // all there is to go by.
+  // 'noproc': the worker ended before the watcher could monitor it — on another core, or ended in
+  // the stretch of code that started it — so its report, if it made one, is all there is to go by.
   if (reason === 'normal' || (reason === 'noproc' && report !== undefined)) {
     if (report?.[1] === 'value') return { ok: true, value: report[2] };
     if (report?.[1] === 'error') return { ok: false, error: report[2] };
@@ -74,7 +74,7 @@ function* watch(handle: WorkerHandle<unknown>): Generator<unknown, void, unknown
     const told = yield* receive(on([REPORT, _, _]), after(0));
     outcome = outcomeOf(reason, told as Report | undefined);
   } finally {
-    // Ended before the worker: the system is stopping.
+    // The watcher ended before the worker: the system is stopping.
     handle.settle(outcome ?? { ok: false, error: new ExitSignal('shutdown') });
   }
 }
