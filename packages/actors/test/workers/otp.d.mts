@@ -34,7 +34,12 @@ export interface Flags {
 export declare const kvStore: ServerDefinition<[observer: Pid, options?: KvOptions], KvRequest, KvCast>;
 export declare const member: ProcessDefinition<[id: string, observer: Pid, how?: MemberHow]>;
 export declare const team: SupervisorDefinition<
-  [flags: Flags, ids: string[], observer: Pid, how?: MemberHow & { spec?: Record<string, unknown> }]
+  [
+    flags: Flags,
+    ids: string[],
+    observer: Pid,
+    how?: MemberHow & { spec?: Record<string, unknown>; options?: { affinity?: number } },
+  ]
 >;
 export declare const crew: SupervisorDefinition<[flags?: Flags]>;
 export declare const badSup: SupervisorDefinition<[which: string]>;

@@ -87,10 +87,13 @@ export const member = defineProcess(import.meta.url, 'member', function* (id, ob
   }
 });
 
-/** One member per id, with the strategy and intensity given. */
+/**
+ * One member per id, with the strategy and intensity given; `how.spec` adds to each child spec,
+ * `how.options` are the members' spawn options.
+ */
 export const team = defineSupervisor(import.meta.url, 'team', (flags, ids, observer, how = {}) => ({
   ...flags,
-  children: ids.map((id) => ({ id, start: [member, [id, observer, how]], ...(how.spec ?? {}) })),
+  children: ids.map((id) => ({ id, start: [member, [id, observer, how], how.options], ...how.spec })),
 }));
 
 /** Members started on demand: `startChild(sup, [id])`. */
@@ -161,7 +164,7 @@ export const upper = defineSupervisor(import.meta.url, 'upper', (ids, observer) 
     {
       id: 'team',
       type: 'supervisor',
-      start: [team, [{ strategy: 'oneForOne', intensity: 0 }, ids, observer]],
+      start: [team, [{ strategy: 'oneForOne', intensity: 0 }, ids, observer, { options: { affinity: 1 } }]],
     },
   ],
 }));
