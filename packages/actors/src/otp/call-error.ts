@@ -40,6 +40,7 @@ export const describe = (target: Pid | string): string =>
 /** A value in a few words, for messages: JSON where it can be, errors as their name and message. */
 export function show(value: unknown): string {
   if (typeof value === 'string') return value;
+  if (value instanceof Error) return `${value.name}: ${value.message}`;
   try {
     return (
       JSON.stringify(value, (_key, item) =>
@@ -53,4 +54,4 @@ export function show(value: unknown): string {
 
 /** The words a `CallError` adds to the reason a process exited with. */
 export const exitDetail = (reason: unknown): string =>
-  reason === 'noproc' ? 'no process is alive at that pid' : 'it exited';
+  reason === 'noproc' ? 'no process is alive at that pid' : 'the reason it exited with';

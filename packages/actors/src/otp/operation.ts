@@ -36,6 +36,11 @@ export class Operation<T> implements PromiseLike<T> {
   ): Promise<R1 | R2> {
     return inProcess(this.#body).then(onFulfilled, onRejected);
   }
+
+  /** `then(undefined, onRejected)`, as on a promise. */
+  catch<R = never>(onRejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T | R> {
+    return this.then(undefined, onRejected);
+  }
 }
 
 /** Runs `body` as a process on this thread; the promise settles however the process ends. */
