@@ -7,8 +7,9 @@ import { startWatched, workerBody } from './watch.js';
 import type { WorkerHandle } from './worker-handle.js';
 
 /**
- * A worker defined at module level with `defworker`. Start it with `start`; it is also the process
- * definition another core imports to run it (the argument is the pid its outcome is reported to).
+ * A worker defined at module level with `defworker`. Start it with `start`. It is also the process
+ * definition another core imports to run it; its argument is the watcher that `start` puts beside
+ * the caller, and it waits for that watcher's word before its first form.
  */
 export interface WorkerDefinition<T> extends ProcessDefinition<[watcher: Pid]> {
   /** The options every start begins from. */

@@ -18,61 +18,46 @@ import { type Outcome, WorkerHandle } from './worker-handle.js';
 
 /*
  * How the caller learns how a worker ended. Beside the caller, on its core, a watcher process
- * monitors the worker: the DOWN message tells how the process ended. The worker itself reports how
- * its forms ended — the last value, which DOWN does not carry — to the watcher just before it
- * exits, so the report is in the watcher's mailbox when DOWN comes. The watcher is spawned first,
- * so on one core it monitors the worker before the worker's first slice.
+ * monitors the worker: DOWN tells how the process ended. DOWN does not carry the last form's value,
+ * so the worker sends it to the watcher just before it ends; from one core to another messages keep
+ * their order, so the value is in the watcher's mailbox when DOWN comes.
+ *
+ * The worker waits for its watcher's word before its first form, and the watcher gives it once it
+ * monitors the worker: a worker cannot end by itself unwatched, even on another core, where the
+ * watcher's monitor would otherwise race the worker's end and meet a dead pid ('noproc').
  */
 
-const REPORT = 'beamish.cl-style.report';
-type Report = [typeof REPORT, 'value' | 'error', unknown];
+const GO = 'beamish.cl-style.go';
+const VALUE = 'beamish.cl-style.value';
+/** In-core the value is handed over as it is; across cores it is copied. */
 const SHARE = { mode: 'share' } as const;
 
-/** Tells the watcher how the forms ended. In-core nothing is copied; across cores the value travels as a message. */
-function report(watcher: Pid, kind: Report[1], payload: unknown): void {
-  try {
-    send(watcher, [REPORT, kind, payload], SHARE);
-  } catch (error) {
-    if (kind === 'error') send(watcher, [REPORT, kind, String(payload)], SHARE);
-    else
-      throw new TypeError(
-        `the last form's value cannot travel back to the core that started the worker: ${(error as Error).message}`,
-        { cause: error },
-      );
-  }
-}
-
-/** A worker's process: its forms as an implicit `progn`, reported to `watcher`. */
+/** A worker's process: once its watcher says so, its forms as an implicit `progn`, their value told to `watcher`. */
 export function* workerBody(forms: readonly Form[], watcher: Pid): ProcessBody {
-  let value: unknown;
+  yield* receive(on(GO));
+  const value = yield* inSequence(forms);
   try {
-    value = yield* inSequence(forms);
+    send(watcher, [VALUE, value], SHARE);
   } catch (error) {
-    report(watcher, 'error', error);
-    throw error;
+    throw new TypeError(
+      `the last form's value cannot travel back to the core that started the worker: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
-  report(watcher, 'value', value);
   return value;
 }
 
-/** The outcome a DOWN reason and the worker's report (if it sent one) stand for. */
-function outcomeOf(reason: unknown, report: Report | undefined): Outcome {
-  // 'noproc': the worker ended before the watcher could monitor it — on another core, or ended in
-  // the stretch of code that started it — so its report, if it made one, is all there is to go by.
-  if (reason === 'normal' || (reason === 'noproc' && report !== undefined)) {
-    if (report?.[1] === 'value') return { ok: true, value: report[2] };
-    if (report?.[1] === 'error') return { ok: false, error: report[2] };
-  }
-  return { ok: false, error: reason instanceof Error ? reason : new ExitSignal(reason) };
-}
-
+/** How the worker ended: DOWN's reason, and the value it sent if that reason is 'normal'. */
 function* watch(handle: WorkerHandle<unknown>): Generator<unknown, void, unknown> {
   let outcome: Outcome | undefined;
   try {
     const ref = monitor(handle.pid);
+    send(handle.pid, GO);
     const reason = yield* receive(on(['DOWN', ref, 'process', _, _], (down) => down[4]));
-    const told = yield* receive(on([REPORT, _, _]), after(0));
-    outcome = outcomeOf(reason, told as Report | undefined);
+    const told = reason === 'normal' ? yield* receive(on([VALUE, _]), after(0)) : undefined;
+    // A worker that ended 'normal' without a value called exit('normal') before its last form.
+    if (told !== undefined) outcome = { ok: true, value: (told as [string, unknown])[1] };
+    else outcome = { ok: false, error: reason instanceof Error ? reason : new ExitSignal(reason) };
   } finally {
     // The watcher ended before the worker: the system is stopping.
     handle.settle(outcome ?? { ok: false, error: new ExitSignal('shutdown') });

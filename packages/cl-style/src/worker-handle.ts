@@ -17,8 +17,10 @@ export type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown
  * - Inside a process, `yield* handle` waits the same way without blocking the core.
  *
  * By then the worker is gone: its heap is released, its name freed, its links and monitors told.
- * A worker ended before it ever ran — by an exit signal sent in the same stretch of code that
- * started it — is reported with reason `'noproc'`; a system stopped first, with `'shutdown'`.
+ * A worker ended by an exit signal sent before its watcher (a process beside the caller) had a
+ * slice to monitor it in — in the same stretch of code that started it — is reported with reason
+ * `'noproc'`, as Erlang's monitor reports a process it could not watch; a system stopped first,
+ * with `'shutdown'`.
  *
  * @example
  * ```ts
