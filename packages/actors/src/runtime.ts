@@ -14,7 +14,7 @@ import { NameTable } from './name-table.js';
 import { makeRef, type Pid, type Ref } from './pid.js';
 import { Process, type ProcessInfo } from './process.js';
 import { ProcessTable, type ProcessTableHandle } from './process-table.js';
-import type { DeadPids, RemoteSpawnOptions, SendMode, Signal, SpawnRequest } from './signals.js';
+import type { CrossCoreMessage, DeadPids, RemoteSpawnOptions, SendMode, Signal, SpawnRequest } from './signals.js';
 
 /** The first element of the message that answers a `processInfo` asked across cores. */
 export const INFO_REPLY = '$processInfo';
@@ -48,9 +48,12 @@ export class SystemLimitError extends RangeError {
   }
 }
 
-/** Makes a codec error's path start after `key` (the envelope around the user's value) at `root`. */
-function relocate(error: CodecError, key: string, root: string): CodecError {
-  error.path.splice(0, error.path.indexOf(key) + 1);
+/**
+ * Makes a codec error's path start at `root`, after `envelope`: the key that holds the user's value
+ * in the runtime's envelope, or how many steps deep it lies.
+ */
+function relocate(error: CodecError, envelope: string | number, root: string): CodecError {
+  error.path.splice(0, typeof envelope === 'number' ? envelope : error.path.indexOf(envelope) + 1);
   return error.located(root);
 }
 
@@ -151,7 +154,10 @@ export class Runtime implements Service {
     return proc.arena;
   }
 
-  /** Sends a message: in-core straight to the mailbox (no signal made), else through the channel. */
+  /**
+   * Sends a message: in-core straight to the mailbox (no signal made), to another core as a
+   * `[to, body]` pair (see `CrossCoreMessage`).
+   */
   send(to: Pid, body: unknown, mode: SendMode): void {
     const local = this.processes.get(to);
     if (local !== undefined) {
@@ -159,10 +165,17 @@ export class Runtime implements Service {
       this.#wake(local);
       return;
     }
-    try {
+    const core = this.table.coreOf(to);
+    if (core < 0) return; // a dead pid: nothing happens, as in Erlang
+    if (core === this.core.index) {
       this.#routeAway(to, { k: 'msg', to, body }, mode === 'share');
+      return;
+    }
+    try {
+      this.core.send(core, [to, body] satisfies CrossCoreMessage, mode === 'share');
     } catch (error) {
-      if (CodecError.isInstance(error)) throw relocate(error, 'body', 'message');
+      // Located from the body on: the service envelope and the pair are the runtime's.
+      if (CodecError.isInstance(error)) throw relocate(error, 2, 'message');
       throw error;
     }
   }
@@ -202,6 +215,16 @@ export class Runtime implements Service {
 
   /** A message from another core's runtime. */
   receive(message: unknown): void {
+    if (Array.isArray(message)) {
+      const [to, body] = message as CrossCoreMessage;
+      const local = this.processes.get(to);
+      if (local === undefined) this.#routeAway(to, { k: 'msg', to, body }, true);
+      else {
+        local.mailbox.push(body);
+        this.#wake(local);
+      }
+      return;
+    }
     const signal = message as Signal | SpawnRequest | DeadPids;
     if (signal.k === 'spawn') this.#spawnArrived(signal);
     else if (signal.k === 'dead') this.#diedWithCore(signal.pids);

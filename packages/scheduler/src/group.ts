@@ -13,6 +13,7 @@ import { Scheduler, type SchedulerOptions } from './scheduler.js';
 import {
   announceDown,
   deliverToService,
+  isServiceMessage,
   installServices,
   type Service,
   type ServiceMessage,
@@ -315,6 +316,11 @@ export class SchedulerGroup {
   }
 
   #deliver(message: ToGroup): void {
+    if (isServiceMessage(message)) {
+      if (this.#services === undefined) this.#early.push(message);
+      else deliverToService(this.#services, message);
+      return;
+    }
     switch (message.t) {
       case 'done':
         this.#settle(message.id, message.ok ? { ok: true, value: message.value } : message);
@@ -322,10 +328,6 @@ export class SchedulerGroup {
       case 'shed':
         this.#shedding.delete(message.from);
         this.#moveAway(message.from, message.requests);
-        return;
-      case 'svc':
-        if (this.#services === undefined) this.#early.push(message);
-        else deliverToService(this.#services, message);
         return;
       case 'ready':
         this.#starting.get(message.from)?.resolve();

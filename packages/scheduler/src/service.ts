@@ -52,13 +52,15 @@ export interface Service {
 /** The export a service module provides. */
 export type InstallService = (core: Core, options: unknown) => Service | Promise<Service>;
 
-/** A service's message as it travels on the channel. */
-export interface ServiceMessage {
-  t: 'svc';
-  /** The service's index in the group's list. */
-  s: number;
-  m: unknown;
-}
+/**
+ * A service's message as it travels on the channel: the service's index in the group's list, then
+ * its message. An array, not an object, because it is what most cross-core traffic is made of, and
+ * the codec writes and rebuilds a short array several times faster than an object with keys.
+ */
+export type ServiceMessage = [service: number, message: unknown];
+
+/** Tells a service's message from the group's own (objects with a `t`). */
+export const isServiceMessage = (message: unknown): message is ServiceMessage => Array.isArray(message);
 
 /** Imports and installs every service of `specs` on the thread of `parts`, in order. */
 export async function installServices(specs: readonly ServiceSpec[], parts: CoreParts): Promise<Service[]> {
@@ -91,7 +93,7 @@ export function makeCore(parts: CoreParts, service: number): Core {
     index,
     count,
     scheduler,
-    send: (to, m, share) => channel.send(to, { t: 'svc', s: service, m } satisfies ServiceMessage, share),
+    send: (to, m, share) => channel.send(to, [service, m] satisfies ServiceMessage, share),
     pick: () => twoChoices(count, -1, placed),
     adjustLoad: (i, delta) => table.place(i, delta),
   };
@@ -99,7 +101,7 @@ export function makeCore(parts: CoreParts, service: number): Core {
 
 /** Hands a service message to its service. */
 export function deliverToService(services: readonly Service[], message: ServiceMessage): void {
-  services[message.s]?.receive(message.m);
+  services[message[0]]?.receive(message[1]);
 }
 
 /** Tells every service that scheduler `index` went down. */

@@ -6,7 +6,7 @@ import { PortableHost } from './host.js';
 import { LoadTable } from './load-table.js';
 import type { ToGroup, ToWorker, WorkerData } from './messages.js';
 import { Scheduler } from './scheduler.js';
-import { announceDown, deliverToService, installServices, type Service } from './service.js';
+import { announceDown, deliverToService, installServices, isServiceMessage, type Service } from './service.js';
 import { sleepOnInbox } from './sleep-on-inbox.js';
 
 const data = workerData as WorkerData;
@@ -19,7 +19,7 @@ function send(message: ToGroup): void {
     channel.send(0, message);
   } catch (error) {
     // A result the codec cannot carry: report that instead.
-    if (message.t !== 'done') throw error;
+    if (isServiceMessage(message) || message.t !== 'done') throw error;
     channel.send(0, { t: 'done', id: message.id, ok: false, error });
   }
 }
@@ -28,15 +28,16 @@ const host = new PortableHost(scheduler, (id, outcome) => send({ t: 'done', id, 
 
 function deliver(services: Service[], message: unknown): void {
   const m = message as ToWorker;
+  if (isServiceMessage(m)) {
+    deliverToService(services, m);
+    return;
+  }
   switch (m.t) {
     case 'spawn':
       host.start(m.request);
       return;
     case 'shed':
       send({ t: 'shed', from: data.index, requests: host.shed(m.count) });
-      return;
-    case 'svc':
-      deliverToService(services, m);
       return;
     case 'down':
       announceDown(services, m.index, m.cause);

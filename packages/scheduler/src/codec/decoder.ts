@@ -13,6 +13,8 @@ const CACHE_SIZE = 1024;
 export class Decoder {
   #buffer: Buffer = Buffer.alloc(0);
   #view = new DataView(this.#buffer.buffer);
+  /** The memory `#buffer` views (kept: reading a view's `buffer` is not free). */
+  #memory: ArrayBufferLike = this.#buffer.buffer;
   #at = 0;
   /**
    * Short ASCII strings seen before, by a hash of their bytes. Handing back the same string saves
@@ -57,8 +59,10 @@ export class Decoder {
     const last = bytes.byteOffset + end;
     let at = bytes.byteOffset + start;
     let count = 0;
+    const memory = bytes.buffer;
     while (at < last) {
-      this.#read(bytes);
+      // `each` may decode other bytes with this decoder: view these again if it did.
+      if (this.#memory !== memory) this.#read(bytes);
       this.#at = at;
       const value = this.#value();
       at = this.#at;
@@ -71,9 +75,11 @@ export class Decoder {
 
   /** Views the whole of `bytes`' memory, once per memory (a channel decodes from one heap). */
   #read(bytes: Uint8Array): void {
-    if (this.#buffer.buffer === bytes.buffer) return;
-    this.#buffer = Buffer.from(bytes.buffer);
-    this.#view = new DataView(bytes.buffer);
+    const memory = bytes.buffer;
+    if (this.#memory === memory) return;
+    this.#memory = memory;
+    this.#buffer = Buffer.from(memory);
+    this.#view = new DataView(memory);
   }
 
   #value(): unknown {
