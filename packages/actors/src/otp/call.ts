@@ -12,9 +12,8 @@ import {
   checkTimeout,
   FLUSH,
   REPLY,
-  TIMED_OUT,
 } from './protocol.js';
-import { awaitReply, expectReply, relayHere } from './replies.js';
+import { awaitReply, expectReply, forgetReply, timedOut } from './replies.js';
 
 /**
  * Calls a server and waits for its reply (Erlang's `gen_server:call`): `yield*` it inside a
@@ -58,16 +57,16 @@ export function* callFrom(
   const caller = self();
   if (pid === caller) throw new CallError('call to', server, 'calling_self');
   const ref = monitor(pid);
-  expectReply(ref, caller);
+  const relay = expectReply(ref, caller);
   try {
-    send(pid, [CALL, [caller, ref, relayHere()], request], options);
+    send(pid, [CALL, [caller, ref, relay], request], options);
   } catch (error) {
+    forgetReply(ref);
     demonitor(ref, FLUSH);
     throw error;
   }
   const answer = yield* awaitReply(ref, timeoutMs);
-  if (answer === TIMED_OUT)
-    throw new CallError('call to', server, 'timeout', `no reply within ${timeoutMs} ms`);
+  if (timedOut(answer)) throw new CallError('call to', server, 'timeout', `no reply within ${timeoutMs} ms`);
   if (answer[0] === REPLY) return answer[2];
   throw new CallError('call to', server, answer[4], exitDetail(answer[4]));
 }

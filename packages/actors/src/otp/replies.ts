@@ -6,34 +6,77 @@
  * - every call a process on this thread waits for is in `waiting`, from the moment it is sent until
  *   the caller stops waiting (reply, `DOWN`, timeout, or the caller's own death);
  * - a reply made on the caller's thread is handed over only if the call is still in `waiting`;
- * - a reply from another core goes to the caller's thread's relay, a process that does the same.
+ * - a reply from another core goes to the caller's thread's relay, a process that does the same;
+ * - the relay also ends the calls whose time is up: it takes them out of `waiting` and tells their
+ *   callers. So a call costs no timer of its own — the relay's one timer is set for the earliest
+ *   deadline, and a call answered in time never touches it.
  *
- * So a reply that comes after the timeout is dropped before it reaches the caller's mailbox, and
- * there is no race: on one thread, the check and the hand-over run in one slice.
+ * On one thread the check and the hand-over run in one slice, so there is no race: a reply that
+ * comes after the timeout is dropped before it reaches the caller's mailbox.
  */
-import { demonitor, isAlive, send, spawn } from '../api.js';
-import { _ } from '../patterns.js';
+import { demonitor, send, spawn } from '../api.js';
+import { _, isArray } from '../patterns.js';
 import type { Pid, Ref } from '../pid.js';
 import { after, on, receive } from '../receive.js';
-import { FLUSH, type From, REPLY, SHARE, TIMED_OUT } from './protocol.js';
+import { FLUSH, type From, REPLY, SHARE } from './protocol.js';
+
+/** `[TIMEOUT, ref]`: the relay tells a caller that its call's time is up. */
+const TIMEOUT = '$gen_timeout';
+/** `[SOONER]`: a call with an earlier deadline than the relay waits for. */
+const SOONER = '$gen_sooner';
 
 /** Calls that processes on this thread wait for: the call's reference → the caller. */
 const waiting = new Map<Ref, Pid>();
-/** This thread's relay: replies from other cores come through it. */
+/** When each of those calls times out (`performance.now()`); calls without a timeout are not here. */
+const deadlines = new Map<Ref, number>();
+/** The deadline the relay wakes up for. */
+let wakeAt = Number.POSITIVE_INFINITY;
+/** This thread's relay. */
 let relay: Pid | undefined;
 
 /** The relay of this thread, started on first use (and again after a system restart). */
 export function relayHere(): Pid {
-  if (relay === undefined || !isAlive(relay)) relay = spawn(relayReplies);
+  if (relay === undefined) {
+    wakeAt = Number.POSITIVE_INFINITY;
+    relay = spawn(relayReplies);
+  }
   return relay;
 }
 
+const ring = () => SOONER;
+
 function* relayReplies(): Generator<unknown, never, unknown> {
-  for (;;) {
-    const message = yield* receive();
-    // The copy made on the way between cores is the caller's own: handed over as it is.
-    if (Array.isArray(message) && message[0] === REPLY) handOver(message, SHARE);
+  try {
+    // Calls already waiting when a relay starts again: their deadlines count too.
+    if (deadlines.size > 0) expire();
+    for (;;) {
+      const wait = wakeAt === Number.POSITIVE_INFINITY ? wakeAt : Math.max(0, wakeAt - performance.now());
+      const message = yield* receive(after(wait, ring));
+      // The copy made on the way between cores is the caller's own: handed over as it is.
+      if (isArray(message) && message[0] === REPLY) handOver(message, SHARE);
+      else if (wakeAt <= performance.now()) expire();
+    }
+  } finally {
+    // However it ends — the system stopping above all — the next call starts a new one. (Its pid
+    // is no test: a new system gives out the same pids again.)
+    relay = undefined;
   }
+}
+
+/** Ends the calls whose time is up, and finds the next deadline. */
+function expire(): void {
+  const now = performance.now();
+  let next = Number.POSITIVE_INFINITY;
+  for (const [ref, deadline] of deadlines) {
+    if (deadline > now) next = Math.min(next, deadline);
+    else {
+      deadlines.delete(ref);
+      const caller = waiting.get(ref);
+      waiting.delete(ref);
+      if (caller !== undefined) send(caller, [TIMEOUT, ref], SHARE);
+    }
+  }
+  wakeAt = next;
 }
 
 /** Gives a reply to its caller if the caller still waits for it; drops it otherwise. */
@@ -72,39 +115,65 @@ export function reply<A>(from: From<A>, value: A): void {
   else send(from[2], message);
 }
 
-/** The caller now waits for the reply to `ref`. */
-export function expectReply(ref: Ref, caller: Pid): void {
+/** The caller is to wait for the reply to `ref`. Returns the relay the reply is to come through from another core. */
+export function expectReply(ref: Ref, caller: Pid): Pid {
+  const through = relayHere();
   waiting.set(ref, caller);
+  return through;
+}
+
+/** The call `ref` times out in `timeoutMs`. */
+function setDeadline(ref: Ref, timeoutMs: number): void {
+  const deadline = performance.now() + timeoutMs;
+  deadlines.set(ref, deadline);
+  if (deadline < wakeAt) {
+    wakeAt = deadline;
+    send(relayHere(), [SOONER]);
+  }
 }
 
 /** What a wait for a reply ends with: the reply message, the `DOWN` of the process asked, or the timeout. */
-export type Answer = [typeof REPLY, Ref, unknown] | ['DOWN', Ref, 'process', Pid, unknown] | typeof TIMED_OUT;
+export type Answer =
+  | [typeof REPLY, Ref, unknown]
+  | ['DOWN', Ref, 'process', Pid, unknown]
+  | [typeof TIMEOUT, Ref];
+
+/** True when the wait ended with the timeout. */
+export const timedOut = (answer: Answer): answer is [typeof TIMEOUT, Ref] => answer[0] === TIMEOUT;
+
+const noLateReply = () => undefined;
 
 /**
  * Waits for the reply to the call `ref` (whose monitor `ref` also is), the `DOWN` of the process
- * asked, or the timeout; then stops waiting, so that a later reply is dropped.
+ * asked, or the relay's word that `timeoutMs` have passed; then stops waiting, so that a later
+ * reply is dropped.
  */
 export function* awaitReply(ref: Ref, timeoutMs: number): Generator<unknown, Answer, unknown> {
   try {
+    if (timeoutMs !== Number.POSITIVE_INFINITY) setDeadline(ref, timeoutMs);
     let answer = (yield* receive(
-      on([REPLY, ref, _]),
-      on(['DOWN', ref, _, _, _]),
-      after(timeoutMs, () => TIMED_OUT),
+      on((message: unknown) => isArray(message) && message[1] === ref && isAnswer(message[0])),
     )) as Answer;
-    if (answer !== TIMED_OUT && answer[0] === 'DOWN') {
+    if (answer[0] === 'DOWN') {
       // A process that replies and then exits sends the reply first; from another core the reply
       // comes through the relay and the DOWN straight here. Both arrived in the same delivery, the
       // relay first, so it runs before this process does again: one slice is enough.
       yield;
-      const late = yield* receive(
-        on([REPLY, ref, _]),
-        after(0, () => undefined),
-      );
+      const late = yield* receive(on([REPLY, ref, _]), after(0, noLateReply));
       if (late !== undefined) answer = late as Answer;
     } else demonitor(ref, FLUSH);
     return answer;
   } finally {
     // Also when the caller is killed while it waits: a reply then has nobody to go to.
     waiting.delete(ref);
+    deadlines.delete(ref);
   }
+}
+
+const isAnswer = (tag: unknown): boolean => tag === REPLY || tag === 'DOWN' || tag === TIMEOUT;
+
+/** The caller no longer waits for `ref` (its call could not be sent). */
+export function forgetReply(ref: Ref): void {
+  waiting.delete(ref);
+  deadlines.delete(ref);
 }

@@ -5,8 +5,8 @@ import type { Pid, Ref } from '../pid.js';
 import { on, receive } from '../receive.js';
 import { CallError, exitDetail } from './call-error.js';
 import { Operation } from './operation.js';
-import { checkTimeout, type From, REPLY, TIMED_OUT } from './protocol.js';
-import { awaitReply, expectReply, relayHere, reply } from './replies.js';
+import { checkTimeout, type From, REPLY } from './protocol.js';
+import { awaitReply, expectReply, reply, timedOut } from './replies.js';
 
 /** `[GO, from]`: the task's owner tells it where to send its result. */
 const GO = '$task_go';
@@ -102,7 +102,7 @@ export class TaskHandle<T> {
     if (this.#awaited) throw new TypeError('the task was awaited already');
     this.#awaited = true;
     const answer = yield* awaitReply(this.#ref, timeoutMs);
-    if (answer === TIMED_OUT) {
+    if (timedOut(answer)) {
       unlink(this.pid);
       exit(this.pid, 'kill');
       throw new CallError('task', this.pid, 'timeout', `no result within ${timeoutMs} ms`);
@@ -140,8 +140,7 @@ export function startTask(body: unknown, args?: unknown[], options: SpawnOptions
     locationOf(body) === undefined
       ? spawnMonitor(() => runBody(body as TaskBody<unknown>), { link: true })
       : spawnMonitor(body as ProcessDefinition, args ?? [], { ...options, link: true });
-  expectReply(ref, owner);
-  send(pid, [GO, [owner, ref, relayHere()]]);
+  send(pid, [GO, [owner, ref, expectReply(ref, owner)]]);
   return new TaskHandle(pid, ref, owner);
 }
 
