@@ -9,4 +9,5 @@ export const suites: Record<string, () => Promise<Suite>> = {
   arena: () => import('./arena.js').then((m) => m.default),
   lfqueue: () => import('./lfqueue.js').then((m) => m.default),
   scheduler: () => import('./scheduler.js').then((m) => m.default),
+  servers: () => import('./servers.js').then((m) => m.default),
 };
