@@ -6,8 +6,6 @@ import { CAST, checkTimeout, SHARE } from './protocol.js';
 import type { ServerBehaviour } from './server.js';
 import { type ServerOptions, startLocalServer, stopServer } from './start-server.js';
 
-type Change<S> = (state: S) => S;
-
 /**
  * An Agent holds one value in a process of its own and changes it one request at a time (Elixir's
  * `Agent`): a server whose requests are functions of its state. Functions cannot be copied, so an
@@ -44,7 +42,7 @@ export class Agent<S> {
    * ```
    * @param timeoutMs - how long to wait. @defaultValue 5000
    */
-  update(change: Change<S>, timeoutMs = 5000): Operation<void> {
+  update(change: (state: S) => S, timeoutMs = 5000): Operation<void> {
     return this.#ask('update', change, timeoutMs) as Operation<void>;
   }
 
@@ -69,7 +67,7 @@ export class Agent<S> {
    * agent.cast((n) => n + 1);
    * ```
    */
-  cast(change: Change<S>): void {
+  cast(change: (state: S) => S): void {
     checkFunction('change', change);
     send(this.pid, [CAST, change], SHARE);
   }
@@ -102,7 +100,7 @@ const agentServer: ServerBehaviour<
   [() => unknown],
   unknown,
   readonly [string, (state: unknown) => unknown],
-  Change<unknown>
+  (state: unknown) => unknown
 > = {
   init: (initial) => initial(),
   handleCall([kind, fn], _from, state) {
