@@ -263,6 +263,9 @@ describe('servers from outside any process, and bad arguments', () => {
     expect(() => startServer(kvStore, 'x' as never)).toThrow(/args must be an array/);
     expect(() => startServer(kvStore, [1 as Pid], { timeoutMs: -1 })).toThrow(/options\.timeoutMs must be/);
     expect(() => reply([1, 2] as never, 'x')).toThrow(/from must be the `from` that handleCall was given/);
+    expect(() => startServer(kvStore, [1 as Pid], { link: true })).toThrow(
+      /options\.link needs a calling process to link to; outside processes, start it unlinked/,
+    );
   });
 
   it('types requests and replies (checked by tsc)', async () => {

@@ -4,7 +4,7 @@ import { callFrom } from './call.js';
 import { Operation } from './operation.js';
 import { CAST, checkTimeout, SHARE } from './protocol.js';
 import type { ServerBehaviour } from './server.js';
-import { type ServerOptions, startLocalServer, stopServer } from './start-server.js';
+import { checkOptions, type ServerOptions, startLocalServer, stopServer } from './start-server.js';
 
 /**
  * An Agent holds one value in a process of its own and changes it one request at a time (Elixir's
@@ -129,6 +129,7 @@ export function startAgent<S>(
   options: Omit<ServerOptions, 'affinity' | 'mode'> = {},
 ): Operation<Agent<S>> {
   checkFunction('initial', initial);
+  checkOptions(options);
   return new Operation(function* () {
     // Its replies hand over the very values the functions made, as they were made on this core.
     const pid = yield* startLocalServer('an agent', agentServer, [initial], { ...options, mode: 'share' });

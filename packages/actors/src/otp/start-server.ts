@@ -75,11 +75,27 @@ export function startLocalServer<Args extends unknown[]>(
   );
 }
 
-function checkOptions(options: ServerOptions): ServerOptions {
+/** Checks what `startServer` and `startAgent` take, at the call, before anything runs. */
+export function checkOptions(options: ServerOptions): ServerOptions {
   if (typeof options !== 'object' || options === null)
     throw new TypeError('options must be an options object');
   if (options.timeoutMs !== undefined) checkTimeout('options.timeoutMs', options.timeoutMs);
+  // Awaited outside processes, the start runs in a process of its own that ends as soon as it
+  // resolves: a server linked to it (and trapping exits, as supervisors do) would end with it.
+  if (options.link && !inProcess())
+    throw new TypeError(
+      'options.link needs a calling process to link to; outside processes, start it unlinked',
+    );
   return options;
+}
+
+function inProcess(): boolean {
+  try {
+    self();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Spawns a server with the caller as its starter and waits for its `init` to end. */
