@@ -5,7 +5,8 @@ import { ExitSignal } from '../errors.js';
  * Something that waits for other processes — a call, a server's start, a task's result — written
  * once for both sides of the system: `yield*` it inside a process, `await` it in ordinary async code.
  * Awaited, it runs in a short-lived process of its own on the calling thread (it needs a pid to be
- * answered at); nothing runs until it is `yield*`-ed or awaited.
+ * answered at), once however often it is awaited; each `yield*` runs it again. Nothing runs until
+ * it is `yield*`-ed or awaited.
  *
  * @example
  * ```ts
@@ -17,6 +18,8 @@ import { ExitSignal } from '../errors.js';
  */
 export class Operation<T> implements PromiseLike<T> {
   readonly #body: () => Generator<unknown, T, unknown>;
+  /** Awaited once, it has run once: further `then`s share its outcome, as a promise's would. */
+  #outcome: Promise<T> | undefined;
 
   /** @param body - the generator function that does the work inside a process. */
   constructor(body: () => Generator<unknown, T, unknown>) {
@@ -28,13 +31,14 @@ export class Operation<T> implements PromiseLike<T> {
     return this.#body();
   }
 
-  /** Runs the operation in a process of its own on this thread and settles with its outcome. */
+  /** Runs the operation in a process of its own on this thread (once) and settles with its outcome. */
   // biome-ignore lint/suspicious/noThenProperty: awaitable on purpose, like the scheduler's Task
   then<R1 = T, R2 = never>(
     onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    return inProcess(this.#body).then(onFulfilled, onRejected);
+    this.#outcome ??= inProcess(this.#body);
+    return this.#outcome.then(onFulfilled, onRejected);
   }
 
   /** `then(undefined, onRejected)`, as on a promise. */
