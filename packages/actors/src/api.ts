@@ -5,7 +5,7 @@ import { locationOf, type ProcessDefinition } from './definition.js';
 import { ExitSignal } from './errors.js';
 import { _ } from './patterns.js';
 import { isPid, type Pid, type Ref } from './pid.js';
-import type { ProcessInfo } from './process.js';
+import type { ProcessInfo, Resumable } from './process.js';
 import { on, receive } from './receive.js';
 import { INFO_REPLY, needsNoCopy, type ProcessBody, type Runtime } from './runtime.js';
 import type { SendMode } from './signals.js';
@@ -358,7 +358,7 @@ export function register(name: string, pid?: Pid): void {
   const runtime = runtimeFor('register');
   checkName('name', name);
   const target = pid === undefined ? currentProcess('register').pid : checkPid('pid', pid);
-  if (runtime.table.coreOf(target) < 0) throw new TypeError('pid: the process is not alive');
+  if (!runtime.table.isAlive(target)) throw new TypeError('pid: the process is not alive');
   // Asked of the shared table, not of the process: it may run on another core.
   const already = runtime.names.nameOf(target);
   if (already !== undefined) throw new TypeError(`pid is registered already, as ${JSON.stringify(already)}`);
@@ -379,12 +379,12 @@ export function whereis(name: string): Pid | undefined {
   const runtime = runtimeFor('whereis');
   checkName('name', name);
   const pid = runtime.names.whereis(name);
-  return pid !== undefined && runtime.table.coreOf(pid) >= 0 ? pid : undefined;
+  return pid !== undefined && runtime.table.isAlive(pid) ? pid : undefined;
 }
 
 /** True while `pid`'s process runs, on any core. */
 export function isAlive(pid: Pid): boolean {
-  return runtimeFor('isAlive').table.coreOf(checkPid('pid', pid)) >= 0;
+  return runtimeFor('isAlive').table.isAlive(checkPid('pid', pid));
 }
 
 /** The pids of every live process, on every core. */
@@ -411,7 +411,7 @@ export function* processInfo(pid: Pid): Generator<unknown, ProcessInfo | undefin
   const local = runtime.processes.get(target);
   if (local !== undefined) return runtime.infoOf(local);
   const asker = currentProcess('processInfo of a process on another core');
-  if (runtime.table.coreOf(target) < 0) return undefined;
+  if (!runtime.table.isAlive(target)) return undefined;
   // Held as a monitor on the asker's side only (the target is not told): if the target's core dies
   // before it answers, the asker hears DOWN like any monitor would.
   const ref = runtime.ref();
@@ -423,6 +423,41 @@ export function* processInfo(pid: Pid): Generator<unknown, ProcessInfo | undefin
   );
   asker.monitors.delete(ref);
   return info;
+}
+
+/**
+ * Moves process `pid`, which runs on the caller's core, to scheduler `core`, keeping its pid: what
+ * was sent to it and what is sent meanwhile arrives there, in order, and its links, monitors and
+ * name go with it. Rebalancing moves processes the same way by itself, from the busiest core.
+ *
+ * Only a process that can go on elsewhere moves — a server defined with `defineServer`, whose state
+ * is plain data — and only while it waits between two messages, without a `heap()`.
+ *
+ * @example
+ * ```ts
+ * const kv = yield* startServer(kvStore, [], { affinity: 'local' });
+ * migrate(kv, 1); // the next call is answered on scheduler 1
+ * ```
+ * @returns true when the move has begun; false when `pid` is not on this core or cannot move now.
+ * @throws TypeError when `pid` is not a pid; RangeError when `core` is not a scheduler index.
+ */
+export function migrate(pid: Pid, core: number): boolean {
+  const runtime = runtimeFor('migrate');
+  const proc = runtime.processes.get(checkPid('pid', pid));
+  const count = runtime.core.count;
+  if (!Number.isInteger(core) || core < 0 || core >= count) {
+    throw new RangeError(`core must be a scheduler index from 0 to ${count - 1}, got ${String(core)}`);
+  }
+  return proc !== undefined && runtime.migration.start(proc, core);
+}
+
+/**
+ * Makes the calling process movable (see `migrate`): `resumable` says what to start on the other
+ * core in its place, and when it may move.
+ */
+export function makeResumable(resumable: Resumable): void {
+  const proc = currentProcess('makeResumable');
+  runtimeFor('makeResumable').migration.register(proc, resumable);
 }
 
 /**

@@ -11,6 +11,7 @@ export {
   heap,
   isAlive,
   link,
+  migrate,
   monitor,
   processes,
   processInfo,

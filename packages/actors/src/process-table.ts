@@ -1,12 +1,22 @@
 import { LMSQueue } from '@beamish/lfqueue';
 import { generationOf, MAX_GENERATION, makePid, type Pid, slotOf } from './pid.js';
 
-/** int32 words per slot: its generation, and the core its process runs on (-1: none). */
+/**
+ * int32 words per slot: its generation, and where its process is: a core (0 or more), `NOT_ALIVE`,
+ * or `movingFrom(core)` while it moves away from `core`.
+ */
 const SLOT_INTS = 2;
 const HEADER_INTS = 16;
 /** Header words: the next slot never used, and the capacity. */
 const NEXT_UNUSED = 0;
 const CAPACITY = 1;
+
+/** What `coreOf` answers for a pid that is not alive. */
+export const NOT_ALIVE = -1;
+/** The word of a process moving away from `core` (see `Migration`): -2 for core 0, -3 for core 1… */
+export const movingFrom = (core: number): number => -2 - core;
+/** True for what `coreOf` answers while a process moves: it is alive, but its messages wait. */
+export const isMoving = (where: number): boolean => where < NOT_ALIVE;
 
 /** What a table's buffers are, to hand to another thread. */
 export interface ProcessTableHandle {
@@ -63,7 +73,7 @@ export class ProcessTable {
     return makePid(slot, generation);
   }
 
-  /** The core `pid` lives on, or -1 when it is not alive. */
+  /** The core `pid` lives on, `NOT_ALIVE`, or `movingFrom(core)` while it moves (see `isMoving`). */
   coreOf(pid: Pid): number {
     const ints = this.#ints;
     const slot = slotOf(pid);
@@ -76,6 +86,20 @@ export class ProcessTable {
     return Atomics.load(ints, at) === generation ? core : -1;
   }
 
+  /** True while `pid`'s process lives, on some core or moving between two. */
+  isAlive(pid: Pid): boolean {
+    return this.coreOf(pid) !== NOT_ALIVE;
+  }
+
+  /** Records where `pid`'s process is (a core, or `movingFrom(core)`); nothing for a pid not alive. */
+  place(pid: Pid, where: number): void {
+    const ints = this.#ints;
+    const at = HEADER_INTS + SLOT_INTS * slotOf(pid);
+    if (Atomics.load(ints, at) !== generationOf(pid)) return;
+    const was = Atomics.load(ints, at + 1);
+    if (was !== NOT_ALIVE) Atomics.compareExchange(ints, at + 1, was, where);
+  }
+
   /** Ends `pid`'s life in the table and frees its slot. Does nothing for a pid not alive. */
   release(pid: Pid): void {
     const ints = this.#ints;
@@ -85,14 +109,15 @@ export class ProcessTable {
     this.#free.tryEnqueue(slotOf(pid));
   }
 
-  /** Every live pid on `core`. */
+  /** Every live pid on `core`, and those moving away from it. */
   pidsOn(core: number): Pid[] {
-    return this.#collect((at) => at === core);
+    const moving = movingFrom(core);
+    return this.#collect((at) => at === core || at === moving);
   }
 
   /** Every live pid, on every core, in one pass over the table. */
   livePids(): Pid[] {
-    return this.#collect((at) => at >= 0);
+    return this.#collect((at) => at !== NOT_ALIVE);
   }
 
   #collect(wanted: (core: number) => boolean): Pid[] {

@@ -1,5 +1,6 @@
 import type { Arena } from '@beamish/arena';
 import type { Outcome, Task } from '@beamish/scheduler';
+import type { Location } from './definition.js';
 import type { Pid, Ref } from './pid.js';
 import type { SendMode } from './signals.js';
 
@@ -33,6 +34,20 @@ export interface ProcessInfo {
 const TRAP_EXIT = 1;
 const SHARES = 2;
 const EXITING = 4;
+const MOVING = 8;
+
+/**
+ * How a process can go on on another core, for rebalancing to move it (see `Migration`): the
+ * module-level process to start there in its place, and the arguments that carry its state.
+ */
+export interface Resumable {
+  /** Where the module-level process to start in its place is defined. */
+  location: Location;
+  /** Its arguments, asked for at the move: they carry the state of that moment. */
+  args(): unknown[];
+  /** True while the process waits between two messages, the one point where it may move. */
+  atRest: boolean;
+}
 
 /**
  * What few processes have — links, monitors, a name, a heap, a heap limit, somebody awaiting the end
@@ -46,6 +61,7 @@ class Extra {
   maxHeapSize = Number.POSITIVE_INFINITY;
   arena: Arena | undefined = undefined;
   settle: ((outcome: Outcome<unknown>) => void) | undefined = undefined;
+  resumable: Resumable | undefined = undefined;
 }
 
 /** Read in place of a process's Extra until it has one. */
@@ -91,6 +107,22 @@ export class Process {
   }
   set exiting(on: boolean) {
     this.#flags = on ? this.#flags | EXITING : this.#flags & ~EXITING;
+  }
+
+  /** Set while the process is frozen for a move to another core: nothing wakes it. */
+  get moving(): boolean {
+    return (this.#flags & MOVING) !== 0;
+  }
+  set moving(on: boolean) {
+    this.#flags = on ? this.#flags | MOVING : this.#flags & ~MOVING;
+  }
+
+  /** How it can go on on another core, if it can. */
+  get resumable(): Resumable | undefined {
+    return this.#extra.resumable;
+  }
+  set resumable(resumable: Resumable | undefined) {
+    this.#own().resumable = resumable;
   }
 
   /** Its registered name. */

@@ -10,11 +10,21 @@ import {
   type Task,
 } from '@beamish/scheduler';
 import { ExitSignal, reasonOf } from './errors.js';
+import { Migration } from './migration.js';
 import { NameTable } from './name-table.js';
 import { makeRef, type Pid, type Ref } from './pid.js';
 import { Process, type ProcessInfo } from './process.js';
-import { ProcessTable, type ProcessTableHandle } from './process-table.js';
-import type { CrossCoreMessage, DeadPids, RemoteSpawnOptions, SendMode, Signal, SpawnRequest } from './signals.js';
+import { NOT_ALIVE, ProcessTable, type ProcessTableHandle } from './process-table.js';
+import type {
+  Arrival,
+  CrossCoreMessage,
+  DeadPids,
+  MoveSignal,
+  RemoteSpawnOptions,
+  SendMode,
+  Signal,
+  SpawnRequest,
+} from './signals.js';
 
 /** The first element of the message that answers a `processInfo` asked across cores. */
 export const INFO_REPLY = '$processInfo';
@@ -37,6 +47,8 @@ export interface LocalSpawn {
   pid: Pid;
   linkTo?: Pid | undefined;
   monitor?: { by: Pid; ref: Ref } | undefined;
+  /** What a process that moved here from another core brings: its mailbox, links and monitors. */
+  arrival?: Arrival | undefined;
 }
 
 /** A `system_limit` error: the process table is full. */
@@ -79,8 +91,9 @@ export class Runtime implements Service {
   readonly names: NameTable;
   readonly pool: BlockPool;
   readonly processes = new Map<Pid, Process>();
-  /** Signals for processes another core has spawned here and whose spawn has not arrived yet. */
+  /** Signals for processes another core has spawned (or moved) here, that have not arrived yet. */
   readonly #embryos = new Map<Pid, Signal[]>();
+  readonly migration = new Migration(this);
 
   constructor(core: Core, shared: RuntimeShared) {
     this.core = core;
@@ -121,6 +134,13 @@ export class Runtime implements Service {
     proc.name = options.name;
     if (spawn.linkTo !== undefined) proc.links.add(spawn.linkTo);
     if (spawn.monitor !== undefined) proc.watchers.set(spawn.monitor.ref, spawn.monitor.by);
+    const arrival = spawn.arrival;
+    if (arrival !== undefined) {
+      for (const link of arrival.links) proc.links.add(link);
+      for (const [ref, target] of arrival.monitors) proc.monitors.set(ref, target);
+      for (const [ref, watcher] of arrival.watchers) proc.watchers.set(ref, watcher);
+      proc.mailbox.push(...arrival.mailbox);
+    }
     this.processes.set(pid, proc);
     const task = this.scheduler.spawn(spawn.body);
     task.context = proc;
@@ -165,14 +185,14 @@ export class Runtime implements Service {
       this.#wake(local);
       return;
     }
-    const core = this.table.coreOf(to);
-    if (core < 0) return; // a dead pid: nothing happens, as in Erlang
-    if (core === this.core.index) {
+    const where = this.table.coreOf(to);
+    if (where === NOT_ALIVE) return; // a dead pid: nothing happens, as in Erlang
+    if (where === this.core.index || this.migration.holds(to, where)) {
       this.#routeAway(to, { k: 'msg', to, body }, mode === 'share');
       return;
     }
     try {
-      this.core.send(core, [to, body] satisfies CrossCoreMessage, mode === 'share');
+      this.core.send(where, [to, body] satisfies CrossCoreMessage, mode === 'share');
     } catch (error) {
       // Located from the body on: the service envelope and the pair are the runtime's.
       if (CodecError.isInstance(error)) throw relocate(error, 2, 'message');
@@ -192,19 +212,25 @@ export class Runtime implements Service {
    * views on shared memory by reference.
    */
   #routeAway(to: Pid, signal: Signal, share = false): void {
-    const core = this.table.coreOf(to);
-    if (core === this.core.index) {
-      // Spawned here by another core, whose spawn request is still on its way.
-      // Kept as objects until it starts, so a message is copied now, as the channel would have.
+    const where = this.table.coreOf(to);
+    if (where === NOT_ALIVE) this.#undeliverable(signal);
+    else if (where !== this.core.index && !this.migration.holds(to, where))
+      this.core.send(where, signal, share);
+    else {
+      // Kept as objects until the process starts here, or has moved: a message is copied now, as
+      // the channel would have.
       const kept =
         signal.k === 'msg' && !share && !needsNoCopy(signal.body)
           ? { ...signal, body: copy(signal.body, 'message') }
           : signal;
-      const early = this.#embryos.get(to);
-      if (early === undefined) this.#embryos.set(to, [kept]);
-      else early.push(kept);
-    } else if (core >= 0) this.core.send(core, signal, share);
-    else this.#undeliverable(signal);
+      if (where !== this.core.index) this.migration.hold(to, kept);
+      else {
+        // Spawned (or moved) here by another core, and not arrived yet.
+        const early = this.#embryos.get(to);
+        if (early === undefined) this.#embryos.set(to, [kept]);
+        else early.push(kept);
+      }
+    }
   }
 
   /** Ends `proc` with `reason` at once (at the end of its slice, if it is the one running). */
@@ -225,13 +251,27 @@ export class Runtime implements Service {
       }
       return;
     }
-    const signal = message as Signal | SpawnRequest | DeadPids;
-    if (signal.k === 'spawn') this.#spawnArrived(signal);
-    else if (signal.k === 'dead') this.#diedWithCore(signal.pids);
-    else this.route(signal.to, signal);
+    const signal = message as Signal | SpawnRequest | DeadPids | MoveSignal | Arrival;
+    switch (signal.k) {
+      case 'spawn':
+        this.#spawnArrived(signal);
+        return;
+      case 'dead':
+        this.#diedWithCore(signal.pids);
+        return;
+      case 'flush':
+      case 'flushed':
+      case 'moved':
+      case 'arrive':
+        this.migration.receive(signal);
+        return;
+      default:
+        this.route(signal.to, signal);
+    }
   }
 
   schedulerDown(index: number): void {
+    this.migration.schedulerDown(index);
     // Core 0's runtime speaks for the dead core: it finds its processes in the table, frees them,
     // and tells every core which pids are gone.
     if (this.core.index !== 0) return;
@@ -297,7 +337,33 @@ export class Runtime implements Service {
 
   #wake(proc: Process): void {
     const task = proc.task;
-    if (task !== undefined && task.state === 'waiting') this.scheduler.unpark(task, undefined);
+    if (task !== undefined && task.state === 'waiting' && !proc.moving)
+      this.scheduler.unpark(task, undefined);
+  }
+
+  /** Wakes `proc` if messages wait for it (after a move that did not happen). */
+  wakeIfMail(proc: Process): void {
+    if (proc.queued > 0) this.#wake(proc);
+  }
+
+  /** Moves up to `count` movable processes to other cores, for rebalancing. */
+  shed(count: number): number {
+    return this.migration.shed(count);
+  }
+
+  /** Drops `proc`, which has moved to another core: no exit, no signal, its pid lives on there. */
+  leave(proc: Process): void {
+    proc.exiting = true; // nothing reaches it here any more, and its end is not an exit
+    this.processes.delete(proc.pid);
+    this.migration.forget(proc);
+    if (proc.task !== undefined) this.scheduler.cancel(proc.task, new ExitSignal('moved'));
+  }
+
+  /** Starts here a process that moved from another core, in the place of its module-level definition. */
+  resume(arrival: Arrival): void {
+    this.#startDefinition(arrival.module, arrival.name, arrival.args, (body) =>
+      this.spawnHere({ body, options: arrival.options, pid: arrival.pid, arrival }),
+    );
   }
 
   /** One handler for every process's task: a closure per process would weigh on idle processes. */
@@ -313,6 +379,7 @@ export class Runtime implements Service {
     proc.exiting = true;
     const pid = proc.pid;
     this.processes.delete(pid);
+    this.migration.forget(proc);
     if (proc.name !== undefined) this.names.unregister(proc.name, pid);
     proc.arena?.release();
     this.unallocate(pid, this.core.index);
@@ -357,46 +424,52 @@ export class Runtime implements Service {
   }
 
   #spawnArrived(request: SpawnRequest): void {
-    const start = (exports: Record<string, unknown>) => {
-      let body: ProcessBody;
-      try {
-        const definition = exports[request.name];
-        if (typeof definition !== 'function') {
-          throw new TypeError(`${request.module} has no exported process ${JSON.stringify(request.name)}`);
-        }
-        body = (definition as (...args: unknown[]) => ProcessBody)(...request.args);
-        if (typeof body?.next !== 'function') {
-          throw new TypeError(
-            `${request.module}'s ${JSON.stringify(request.name)} is not a generator function`,
-          );
-        }
-      } catch (error) {
-        // The process starts all the same and exits with the error at once, so that its name,
-        // links, monitors and the signals that came before it are dealt with as for any exit.
-        body = failAtOnce(error);
-      }
+    this.#startDefinition(request.module, request.name, request.args, (body) =>
       this.spawnHere({
         body,
         options: request.options,
         pid: request.to,
         linkTo: request.linkTo,
         monitor: request.monitor,
-      });
+      }),
+    );
+  }
+
+  /**
+   * Calls `start` with the body of `module`'s export `name` called with `args` (once the module is
+   * imported, if it is not yet). A definition that is missing or throws still starts a process:
+   * one that exits with the error at once, so that its name, links, monitors and the signals that
+   * came before it are dealt with as for any exit.
+   */
+  #startDefinition(module: string, name: string, args: unknown[], start: (body: ProcessBody) => void): void {
+    const bodyOf = (exports: Record<string, unknown>): ProcessBody => {
+      try {
+        const definition = exports[name];
+        if (typeof definition !== 'function') {
+          throw new TypeError(`${module} has no exported process ${JSON.stringify(name)}`);
+        }
+        const body = (definition as (...args: unknown[]) => ProcessBody)(...args);
+        if (typeof body?.next !== 'function') {
+          throw new TypeError(`${module}'s ${JSON.stringify(name)} is not a generator function`);
+        }
+        return body;
+      } catch (error) {
+        return failAtOnce(error);
+      }
     };
-    const exports = moduleExports(request.module);
+    const exports = moduleExports(module);
     if (exports instanceof Promise)
-      exports.then(start, (error: unknown) =>
-        start({
-          [request.name]: () => {
-            throw error;
-          },
-        }),
+      exports.then(
+        (loaded) => start(bodyOf(loaded)),
+        (error: unknown) => start(failAtOnce(error)),
       );
-    else start(exports);
+    else start(bodyOf(exports));
   }
 
   /** Processes that died with their core: their links and monitors here hear `scheduler_down`. */
   #diedWithCore(pids: Pid[]): void {
+    // What was held back for them meets a dead pid now, and is answered as such.
+    for (const pid of pids) this.migration.release(pid);
     const dead = new Set<number>(pids);
     for (const proc of [...this.processes.values()]) {
       for (const other of proc.linksOrNone) {

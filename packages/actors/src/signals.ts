@@ -48,6 +48,33 @@ export interface SpawnRequest {
   monitor?: { by: Pid; ref: Ref } | undefined;
 }
 
+/** How a process continues on the core it moves to (see `Migration`). */
+export interface Arrival {
+  k: 'arrive';
+  pid: Pid;
+  /** The module-level process to start in its place, and its arguments (which carry its state). */
+  module: string;
+  name: string;
+  args: unknown[];
+  /** Messages it had not received yet, oldest first. */
+  mailbox: unknown[];
+  links: Pid[];
+  /** Monitors it holds, and monitors on it: [ref, pid] pairs. */
+  monitors: Array<[Ref, Pid]>;
+  watchers: Array<[Ref, Pid]>;
+  options: RemoteSpawnOptions;
+}
+
+/**
+ * The other signals of a move: the core a process leaves asks every other core to `flush` what it
+ * sent the process so far (each answers `flushed` behind it), then ships the process (`Arrival`), then
+ * tells every other core it has `moved`: what they held back for it meanwhile may go.
+ */
+export type MoveSignal =
+  | { k: 'flush'; pid: Pid; from: number }
+  | { k: 'flushed'; pid: Pid; core: number }
+  | { k: 'moved'; pid: Pid };
+
 /** What the runtime on core 0 tells the others when a core's thread died with its processes. */
 export interface DeadPids {
   k: 'dead';

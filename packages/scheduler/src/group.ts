@@ -13,11 +13,12 @@ import { Scheduler, type SchedulerOptions } from './scheduler.js';
 import {
   announceDown,
   deliverToService,
-  isServiceMessage,
   installServices,
+  isServiceMessage,
   type Service,
   type ServiceMessage,
   type ServiceSpec,
+  shedFromServices,
 } from './service.js';
 import { sleepOnInbox } from './sleep-on-inbox.js';
 import type { Task, TaskBody } from './task.js';
@@ -403,8 +404,11 @@ export class SchedulerGroup {
     }
     const excess = Math.floor(((loads[most] as number) - (loads[least] as number)) / 2);
     if (excess < 1) return;
-    if (most === 0) this.#moveAway(0, this.#host.shed(excess));
-    else if (!this.#shedding.has(most)) {
+    if (most === 0) {
+      const requests = this.#host.shed(excess);
+      if (this.#services !== undefined) shedFromServices(this.#services, excess - requests.length);
+      this.#moveAway(0, requests);
+    } else if (!this.#shedding.has(most)) {
       this.#shedding.add(most);
       this.#channel.send(most, { t: 'shed', count: excess } satisfies ToWorker);
     }

@@ -32,8 +32,11 @@ export interface Core {
    * @throws CodecError naming where in `message` a value cannot be copied.
    */
   send(to: number, message: unknown, share?: boolean): void;
-  /** A scheduler picked by the power of two random choices over the load table's `placed` counts. */
-  pick(): number;
+  /**
+   * A scheduler picked by the power of two random choices over the load table's `placed` counts,
+   * other than `excluding` if given.
+   */
+  pick(excluding?: number): number;
   /** Counts `delta` more (or fewer) placed tasks on scheduler `index`, for `pick` and rebalancing. */
   adjustLoad(index: number, delta: number): void;
 }
@@ -47,6 +50,11 @@ export interface Service {
   receive(message: unknown): void;
   /** Scheduler `index`'s thread died; a replacement is starting on the same inbox. */
   schedulerDown?(index: number, cause: unknown): void;
+  /**
+   * Rebalancing asks this scheduler, the most loaded, to move up to `count` of the service's tasks
+   * to other schedulers; returns how many it is moving.
+   */
+  shed?(count: number): number;
 }
 
 /** The export a service module provides. */
@@ -94,7 +102,7 @@ export function makeCore(parts: CoreParts, service: number): Core {
     count,
     scheduler,
     send: (to, m, share) => channel.send(to, [service, m] satisfies ServiceMessage, share),
-    pick: () => twoChoices(count, -1, placed),
+    pick: (excluding = -1) => twoChoices(count, excluding, placed),
     adjustLoad: (i, delta) => table.place(i, delta),
   };
 }
@@ -102,6 +110,13 @@ export function makeCore(parts: CoreParts, service: number): Core {
 /** Hands a service message to its service. */
 export function deliverToService(services: readonly Service[], message: ServiceMessage): void {
   services[message[0]]?.receive(message[1]);
+}
+
+/** Asks the services, in order, to move up to `count` tasks away; returns how many they move. */
+export function shedFromServices(services: readonly Service[], count: number): number {
+  let moved = 0;
+  for (const service of services) if (moved < count) moved += service.shed?.(count - moved) ?? 0;
+  return moved;
 }
 
 /** Tells every service that scheduler `index` went down. */

@@ -6,7 +6,14 @@ import { PortableHost } from './host.js';
 import { LoadTable } from './load-table.js';
 import type { ToGroup, ToWorker, WorkerData } from './messages.js';
 import { Scheduler } from './scheduler.js';
-import { announceDown, deliverToService, installServices, isServiceMessage, type Service } from './service.js';
+import {
+  announceDown,
+  deliverToService,
+  installServices,
+  isServiceMessage,
+  type Service,
+  shedFromServices,
+} from './service.js';
 import { sleepOnInbox } from './sleep-on-inbox.js';
 
 const data = workerData as WorkerData;
@@ -36,9 +43,12 @@ function deliver(services: Service[], message: unknown): void {
     case 'spawn':
       host.start(m.request);
       return;
-    case 'shed':
-      send({ t: 'shed', from: data.index, requests: host.shed(m.count) });
+    case 'shed': {
+      const requests = host.shed(m.count);
+      shedFromServices(services, m.count - requests.length);
+      send({ t: 'shed', from: data.index, requests });
       return;
+    }
     case 'down':
       announceDown(services, m.index, m.cause);
   }

@@ -1,8 +1,9 @@
-import { exit, self, send, unlink } from '../api.js';
-import { defineProcess, type ProcessDefinition } from '../definition.js';
+import { exit, makeResumable, self, send, unlink } from '../api.js';
+import { defineProcess, type Location, type ProcessDefinition } from '../definition.js';
 import { reasonOf } from '../errors.js';
 import { isArray } from '../patterns.js';
 import type { Pid } from '../pid.js';
+import type { Resumable } from '../process.js';
 import { receive } from '../receive.js';
 import type { ProcessBody } from '../runtime.js';
 import { show } from './call-error.js';
@@ -115,8 +116,11 @@ export function defineServer<Args extends unknown[], State, Q = never, C = never
   behaviour: ServerBehaviour<Args, State, Q, C>,
 ): ServerDefinition<Args, Q, C> {
   checkBehaviour(behaviour);
-  const definition = defineProcess(module, name, (starter: Pid | null, ...args: Args) =>
-    serve(behaviour as ServerBehaviour<unknown[], unknown, unknown, unknown>, starter, args),
+  const definition = defineProcess(module, name, (starter: Pid | null | Resume, ...args: Args) =>
+    serve(behaviour as ServerBehaviour<unknown[], unknown, unknown, unknown>, starter, args, {
+      module,
+      name,
+    }),
   );
   behaviours.set(definition, behaviour as ServerBehaviour<unknown[], unknown, unknown, unknown>);
   return definition as ServerDefinition<Args, Q, C>;
@@ -155,35 +159,62 @@ const isGenerator = (value: unknown): value is Generator<unknown, unknown, unkno
   typeof (value as Generator | null | undefined)?.next === 'function' && !Array.isArray(value);
 
 /**
+ * What a server that moved to another core starts with there, in place of its starter: its parent
+ * and its state (see `migrate`).
+ */
+interface Resume {
+  resumeFrom: { parent: Pid | null; state: unknown };
+}
+
+const isResume = (value: unknown): value is Resume =>
+  typeof value === 'object' && value !== null && 'resumeFrom' in value;
+
+/**
  * The server loop. Its state lives in one local variable between two messages and is replaced by
- * each handler's result: plain data the loop holds, nothing captured elsewhere.
+ * each handler's result: plain data the loop holds, nothing captured elsewhere. A server defined at
+ * module level (`location`) can therefore move to another core while it waits for a message: it
+ * starts there again from `Resume`, without `init`.
  *
  * `starter` is the process waiting in `startServer` for `init` to end (told with ACK or NACK), and
  * the server's parent: its exit signal, trapped, makes the server terminate.
  */
 export function* serve(
   behaviour: ServerBehaviour<unknown[], unknown, unknown, unknown>,
-  starter: Pid | null,
+  starter: Pid | null | Resume,
   args: unknown[],
+  location?: Location,
 ): ProcessBody {
   let state: unknown;
-  try {
-    state = behaviour.init(...args);
-    if (isGenerator(state)) state = yield* state;
-  } catch (error) {
-    if (starter !== null) {
-      // Unlinked first: a linked starter hears of the failure from `startServer`, not by dying of it.
-      unlink(starter);
-      sendReason(starter, [NACK, self(), reasonOf(error)]);
+  let parent: Pid | null;
+  if (isResume(starter)) ({ parent, state } = starter.resumeFrom);
+  else {
+    parent = starter;
+    try {
+      state = behaviour.init(...args);
+      if (isGenerator(state)) state = yield* state;
+    } catch (error) {
+      if (starter !== null) {
+        // Unlinked first: a linked starter hears of the failure from `startServer`, not by dying of it.
+        unlink(starter);
+        sendReason(starter, [NACK, self(), reasonOf(error)]);
+      }
+      throw error;
     }
-    throw error;
+    if (starter !== null) send(starter, [ACK, self()]);
   }
-  if (starter !== null) send(starter, [ACK, self()]);
+  const resumable: Resumable | undefined =
+    location === undefined
+      ? undefined
+      : { location, args: () => [{ resumeFrom: { parent, state } } satisfies Resume], atRest: false };
+  if (resumable !== undefined) makeResumable(resumable);
   for (;;) {
+    // Between two messages, and only there, the server may move.
+    if (resumable !== undefined) resumable.atRest = true;
     const message = yield* receive();
+    if (resumable !== undefined) resumable.atRest = false;
     let stop: readonly unknown[];
     try {
-      let result = handle(behaviour, message, state, starter);
+      let result = handle(behaviour, message, state, parent);
       if (isGenerator(result)) result = yield* result;
       if (!isArray(result)) throw badResult(message, result);
       if (result[0] === 'noreply' && result.length === 2) {

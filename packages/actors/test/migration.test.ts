@@ -1,0 +1,148 @@
+/**
+ * Servers defined at module level move between cores — by `migrate`, or by rebalancing — with their
+ * pid, mailbox, name, links and monitors, and nothing sent to them is lost or reordered on the way.
+ */
+import { threadId } from 'node:worker_threads';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  _,
+  type ActorSystem,
+  after,
+  call,
+  exit,
+  migrate,
+  monitor,
+  on,
+  type Pid,
+  processInfo,
+  receive,
+  register,
+  self,
+  sleep,
+  spawn,
+  spawnLink,
+  start,
+  startServer,
+  trapExit,
+  whereis,
+} from '../dist/index.js';
+import { client, ledger, shuttle } from './workers/migration.mjs';
+
+interface Report {
+  count: number;
+  disorder: number;
+  thread: number;
+}
+
+/** Waits until `pid` runs on `core`. */
+function* settledOn(pid: Pid, core: number): Generator<unknown, void, unknown> {
+  for (let i = 0; i < 2000; i++) {
+    if ((yield* processInfo(pid))?.core === core) return;
+    yield* sleep(1);
+  }
+  throw new Error(`the process never reached core ${core}`);
+}
+
+describe('moving a server between cores', () => {
+  let system: ActorSystem;
+  beforeAll(async () => {
+    system = await start({ schedulers: 2, rebalanceMs: 0 });
+  });
+  afterAll(() => system.stop());
+
+  it('loses and reorders nothing while casts and calls from both cores are in flight, and keeps its pid', async () => {
+    const clients = 4;
+    const count = 20_000;
+    const moves = 10;
+    const { report, threads, down } = await system.run(function* () {
+      const me = self();
+      const server = (yield* startServer(ledger, [], { affinity: 0 })) as Pid;
+      const ref = monitor(server);
+      for (let id = 0; id < clients; id++) spawn(client, [server, id, count, me], { affinity: id % 2 });
+      // Back and forth while the clients work: each shuttle moves it off its own core.
+      spawn(shuttle, [server, 1, moves, me], { affinity: 0 });
+      spawn(shuttle, [server, 0, moves, me], { affinity: 1 });
+      const threads = new Set<number>();
+      for (let done = 0; done < clients; done++) {
+        const [, , seen] = (yield* receive(on(['done', _, _]))) as [string, number, number[]];
+        for (const thread of seen) threads.add(thread);
+      }
+      yield* receive(on(['shuttled', _]));
+      yield* receive(on(['shuttled', _]));
+      const report = (yield* call(server, ['report'])) as unknown as Report;
+      const down = yield* receive(
+        on(['DOWN', ref, _, _, _]),
+        after(0, () => 'no DOWN'),
+      );
+      return { report, threads, down };
+    });
+    expect(report.count).toBe(clients * count);
+    expect(report.disorder).toBe(0);
+    // Calls were answered on both cores: the moves happened under load.
+    expect(threads.size).toBe(2);
+    expect(down).toBe('no DOWN');
+  });
+
+  it('takes its name, links and monitors along', async () => {
+    await system.run(function* () {
+      const me = self();
+      trapExit(true);
+      const server = (yield* startServer(ledger, [], { affinity: 0 })) as Pid;
+      register('movingLedger', server);
+      const ref = monitor(server);
+      const linked = spawnLink(function* () {
+        yield* receive();
+      });
+      expect(migrate(server, 1)).toBe(true);
+      yield* settledOn(server, 1);
+      expect(whereis('movingLedger')).toBe(server);
+      const report = (yield* call('movingLedger', ['report'])) as unknown as Report;
+      expect(report.thread).not.toBe(threadId);
+      // A link made before the move still ties the two.
+      const info = yield* processInfo(server);
+      expect(info?.monitoredBy).toEqual([me]);
+      exit(server, 'boom');
+      expect(yield* receive(on(['DOWN', ref, _, _, _]))).toEqual(['DOWN', ref, 'process', server, 'boom']);
+      exit(linked, 'kill');
+      yield* receive(on(['EXIT', linked, _]));
+      trapExit(false);
+    });
+  });
+
+  it('moves only what can go on elsewhere, to a core that exists', async () => {
+    await system.run(function* () {
+      const plain = spawn(function* () {
+        yield* receive();
+      });
+      yield;
+      expect(migrate(plain, 1)).toBe(false);
+      expect(() => migrate(plain, 2)).toThrow(/core must be a scheduler index from 0 to 1, got 2/);
+      expect(() => migrate(42 as Pid, 1)).toThrow(/pid must be a pid/);
+      exit(plain, 'kill');
+    });
+  });
+});
+
+describe('rebalancing', () => {
+  let system: ActorSystem;
+  beforeAll(async () => {
+    system = await start({ schedulers: 2, rebalanceMs: 5 });
+  });
+  afterAll(() => system.stop());
+
+  it('moves a resting server off the busiest core', async () => {
+    const thread = await system.run(function* () {
+      const server = (yield* startServer(ledger, [], { affinity: 0 })) as Pid;
+      // Forty idle processes make core 0 the busiest by far; closures cannot move, the server can.
+      const idle = Array.from({ length: 40 }, () =>
+        spawn(function* () {
+          yield* receive();
+        }),
+      );
+      yield* settledOn(server, 1);
+      for (const pid of idle) exit(pid, 'kill');
+      return ((yield* call(server, ['report'])) as unknown as Report).thread;
+    });
+    expect(thread).not.toBe(threadId);
+  });
+});
