@@ -8,6 +8,16 @@ const CALL_ERROR = Symbol.for('beamish.actors.CallError');
  * process exited with. Left uncaught in a process, the error itself becomes the process's exit
  * reason — never `'normal'`, so links and supervisors hear of it, as with Erlang's
  * `{Reason, {gen_server, call, …}}`.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   yield* call('kv', ['get', 'a'], 100);
+ * } catch (error) {
+ *   if (CallError.isInstance(error) && error.reason === 'timeout') console.log('kv is slow');
+ *   else throw error;
+ * }
+ * ```
  */
 export class CallError extends Error {
   /** Why no answer came. */
