@@ -30,7 +30,7 @@ import {
   whereis,
   whichChildren,
 } from '../dist/index.js';
-import { badSup, crew, member, team, tree, upper } from './workers/otp.mjs';
+import { badSup, crew, fragile, member, team, tree, upper } from './workers/otp.mjs';
 import { crashThread } from './workers/procs.mjs';
 
 type Up = ['up', string, Pid, number];
@@ -227,6 +227,33 @@ describe('supervisors', () => {
         true,
       ]);
       yield* stopServer(top);
+    });
+  });
+
+  it('a restart that fails is tried again, and counts: a child that cannot start again exhausts the intensity', async () => {
+    await run(function* () {
+      const key = `flaky-${Math.random()}`;
+      const sup = yield* startSupervisor(fragile, [key, self(), 3]);
+      const ref = monitor(sup);
+      expect(yield* receive(on(['starting', key, _]))).toEqual(['starting', key, 1]);
+      const [child] = yield* whichChildren(sup);
+      send(child?.pid as Pid, 'crash');
+      // The crash is one restart; each failed start (counts 2, 3, 4) is one more: the fourth passes 3.
+      for (const count of [2, 3, 4])
+        expect(yield* receive(on(['starting', key, _]), after(2000))).toEqual(['starting', key, count]);
+      expect(yield* receive(on(['DOWN', ref, _, _, _]), after(2000))).toEqual([
+        'DOWN',
+        ref,
+        'process',
+        sup,
+        'shutdown',
+      ]);
+      expect(
+        yield* receive(
+          on(['starting', key, _]),
+          after(30, () => 'no more starts'),
+        ),
+      ).toBe('no more starts');
     });
   });
 

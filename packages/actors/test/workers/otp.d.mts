@@ -46,5 +46,7 @@ export declare const badSup: SupervisorDefinition<[which: string]>;
 export declare const tree: SupervisorDefinition<[observer: Pid]>;
 export declare const branch: SupervisorDefinition<[observer: Pid]>;
 export declare const upper: SupervisorDefinition<[ids: string[], observer: Pid]>;
+export declare const flaky: ServerDefinition<[key: string, observer: Pid], never, never>;
+export declare const fragile: SupervisorDefinition<[key: string, observer: Pid, intensity: number]>;
 export declare const sumTo: TaskDefinition<[n: number], [sum: number, threadId: number]>;
 export declare const failing: TaskDefinition<[message: string], never>;

@@ -169,6 +169,30 @@ export const upper = defineSupervisor(import.meta.url, 'upper', (ids, observer) 
   ],
 }));
 
+/** Starts on this thread: per key, how often a `flaky` server has started here. */
+const starts = new Map();
+
+/** A server whose `init` fails from its second start on (per key and thread); 'crash' crashes it. */
+export const flaky = defineServer(import.meta.url, 'flaky', {
+  init(key, observer) {
+    const count = (starts.get(key) ?? 0) + 1;
+    starts.set(key, count);
+    send(observer, ['starting', key, count]);
+    if (count > 1) throw new Error(`${key} cannot start again`);
+    return null;
+  },
+  handleInfo(message, state) {
+    if (message === 'crash') throw new Error('crashed');
+    return ['noreply', state];
+  },
+});
+
+/** A supervisor of one flaky server on core 1, allowing `intensity` restarts. */
+export const fragile = defineSupervisor(import.meta.url, 'fragile', (key, observer, intensity) => ({
+  intensity,
+  children: [{ id: 'flaky', start: [flaky, [key, observer], { affinity: 1 }] }],
+}));
+
 /** Sums 1..n in slices: a task any core can run. */
 export const sumTo = defineTask(import.meta.url, 'sumTo', function* (n) {
   let sum = 0;
