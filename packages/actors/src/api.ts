@@ -8,7 +8,7 @@ import { isPid, type Pid, type Ref } from './pid.js';
 import type { ProcessInfo, Resumable } from './process.js';
 import { on, receive } from './receive.js';
 import { INFO_REPLY, needsNoCopy, type ProcessBody, type Runtime } from './runtime.js';
-import type { SendMode } from './signals.js';
+import type { RemoteSpawnOptions, SendMode } from './signals.js';
 
 /** Options of `spawn` (Erlang's `spawn_opt`). */
 export interface SpawnOptions {
@@ -20,8 +20,9 @@ export interface SpawnOptions {
   name?: string;
   /**
    * Where a process defined with `defineProcess` runs: a scheduler index, or `'local'` for the
-   * caller's. Closures always run on the caller's core. @defaultValue placement by the power of two
-   * random choices over every core
+   * caller's. Closures always run on the caller's core. A process given an affinity stays there:
+   * rebalancing does not move it. @defaultValue placement by the power of two random choices over
+   * every core
    */
   affinity?: number | 'local';
   /** Bytes the process's `heap()` may hold; past it the process exits with `max_heap_size`. @defaultValue Infinity */
@@ -155,7 +156,10 @@ function spawnWith(
     if (typeof generator?.next !== 'function')
       throw new TypeError(`${what}: body must be a generator function`);
   }
-  const { link, monitor: monitored, affinity: _placedAbove, ...spawnOptions } = options;
+  const { link, monitor: monitored, affinity, ...spawnOptions } = options;
+  // Placed by the caller's word: rebalancing will not move it.
+  const remoteOptions: RemoteSpawnOptions =
+    affinity === undefined ? spawnOptions : { ...spawnOptions, pinned: true };
   const ref = monitored ? runtime.ref() : undefined;
   const linkTo = link ? parent?.pid : undefined;
   const monitor = ref !== undefined && parent !== undefined ? { by: parent.pid, ref } : undefined;
@@ -164,10 +168,10 @@ function spawnWith(
     // The name first: a process is never seen without the name it was spawned with.
     if (options.name !== undefined) claimName(runtime, 'options.name', options.name, pid);
     if (generator !== undefined)
-      runtime.spawnHere({ body: generator, options: spawnOptions, pid, linkTo, monitor });
+      runtime.spawnHere({ body: generator, options: remoteOptions, pid, linkTo, monitor });
     else {
       const { module, name } = location as NonNullable<typeof location>;
-      runtime.spawnThere(at, { to: pid, module, name, args, options: spawnOptions, linkTo, monitor });
+      runtime.spawnThere(at, { to: pid, module, name, args, options: remoteOptions, linkTo, monitor });
     }
   } catch (error) {
     if (options.name !== undefined) runtime.names.unregister(options.name, pid);

@@ -101,13 +101,16 @@ export class Migration {
     return true;
   }
 
-  /** Moves up to `count` movable processes to other cores (rebalancing asks); returns how many. */
+  /**
+   * Moves up to `count` movable processes to other cores (rebalancing asks), leaving those spawned
+   * with an `affinity` where they are; returns how many.
+   */
   shed(count: number): number {
     const { core } = this.#runtime;
     let moving = 0;
     for (const proc of this.#resumables) {
       if (moving >= count) break;
-      if (this.start(proc, core.pick(core.index))) moving++;
+      if (!proc.pinned && this.start(proc, core.pick(core.index))) moving++;
     }
     return moving;
   }
@@ -198,6 +201,7 @@ export class Migration {
         trapExit: proc.trapExit,
         mode: proc.mode,
         maxHeapSize: proc.maxHeapSize === Number.POSITIVE_INFINITY ? undefined : proc.maxHeapSize,
+        pinned: proc.pinned,
       },
     };
   }

@@ -35,6 +35,7 @@ const TRAP_EXIT = 1;
 const SHARES = 2;
 const EXITING = 4;
 const MOVING = 8;
+const PINNED = 16;
 
 /**
  * How a process can go on on another core, for rebalancing to move it (see `Migration`): the
@@ -115,6 +116,14 @@ export class Process {
   }
   set moving(on: boolean) {
     this.#flags = on ? this.#flags | MOVING : this.#flags & ~MOVING;
+  }
+
+  /** Spawned with an `affinity`: rebalancing leaves it where it is (`migrate` may still move it). */
+  get pinned(): boolean {
+    return (this.#flags & PINNED) !== 0;
+  }
+  set pinned(on: boolean) {
+    this.#flags = on ? this.#flags | PINNED : this.#flags & ~PINNED;
   }
 
   /** How it can go on on another core, if it can. */

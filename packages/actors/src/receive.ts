@@ -1,7 +1,7 @@
 import { Park } from '@beamish/scheduler';
 import { currentProcess } from './current.js';
-import type { Process } from './process.js';
 import { type Matched, matches } from './patterns.js';
+import type { Process } from './process.js';
 
 /** The park of a receive without a timeout: one instance for all, nothing allocated per wait. */
 const WAIT_FOR_EVER = new Park();
@@ -158,7 +158,9 @@ class Receiving implements Generator<unknown, unknown, unknown> {
         const clause = this.#match(message);
         if (clause === undefined) continue;
         proc.take(this.#index);
-        return clause.handler === undefined ? step(true, message) : this.#run(clause.handler(message as never));
+        return clause.handler === undefined
+          ? step(true, message)
+          : this.#run(clause.handler(message as never));
       }
     }
     if (this.#deadline === Number.POSITIVE_INFINITY) return step(false, WAIT_FOR_EVER);

@@ -131,6 +131,7 @@ export class Runtime implements Service {
     if (options.trapExit !== undefined) proc.trapExit = options.trapExit;
     if (options.mode !== undefined) proc.mode = options.mode;
     if (options.maxHeapSize !== undefined) proc.maxHeapSize = options.maxHeapSize;
+    if (options.pinned === true) proc.pinned = true;
     proc.name = options.name;
     if (spawn.linkTo !== undefined) proc.links.add(spawn.linkTo);
     if (spawn.monitor !== undefined) proc.watchers.set(spawn.monitor.ref, spawn.monitor.by);

@@ -6,6 +6,8 @@ export interface RemoteSpawnOptions {
   maxHeapSize?: number | undefined;
   trapExit?: boolean | undefined;
   mode?: SendMode | undefined;
+  /** Spawned with an `affinity`: rebalancing leaves it where it is. */
+  pinned?: boolean | undefined;
 }
 
 /** How `send` hands a message over: a copy of its own, or the same objects where that is safe. */

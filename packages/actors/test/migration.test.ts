@@ -26,7 +26,7 @@ import {
   trapExit,
   whereis,
 } from '../dist/index.js';
-import { client, ledger, shuttle } from './workers/migration.mjs';
+import { client, ledger, rest, shuttle } from './workers/migration.mjs';
 
 interface Report {
   count: number;
@@ -130,19 +130,20 @@ describe('rebalancing', () => {
   });
   afterAll(() => system.stop());
 
-  it('moves a resting server off the busiest core', async () => {
-    const thread = await system.run(function* () {
-      const server = (yield* startServer(ledger, [], { affinity: 0 })) as Pid;
-      // Forty idle processes make core 0 the busiest by far; closures cannot move, the server can.
-      const idle = Array.from({ length: 40 }, () =>
-        spawn(function* () {
-          yield* receive();
-        }),
-      );
-      yield* settledOn(server, 1);
+  it('moves a resting server off the busiest core, and leaves one given an affinity', async () => {
+    const { moved, pinned } = await system.run(function* () {
+      const free = (yield* startServer(ledger, [])) as Pid;
+      const home = (yield* processInfo(free))?.core as number;
+      const pinned = (yield* startServer(ledger, [], { affinity: home })) as Pid;
+      // Forty idle processes make the server's core the busiest by far; they are pinned there.
+      const idle = Array.from({ length: 40 }, () => spawn(rest, [], { affinity: home }));
+      yield* settledOn(free, 1 - home);
+      yield* sleep(50); // ten more rebalancing rounds
+      const where = (yield* processInfo(pinned))?.core;
       for (const pid of idle) exit(pid, 'kill');
-      return ((yield* call(server, ['report'])) as unknown as Report).thread;
+      return { moved: (yield* processInfo(free))?.core !== home, pinned: where === home };
     });
-    expect(thread).not.toBe(threadId);
+    expect(moved).toBe(true);
+    expect(pinned).toBe(true);
   });
 });

@@ -301,14 +301,15 @@ export class Scheduler {
       return;
     }
     const yielded = step.value;
-    if (yielded instanceof Sleep) {
-      this.#suspend(task);
-      this.#wakeAt(task, yielded.ms);
-    } else if (yielded instanceof Park) {
+    // Park first: it is what a process waiting for a message yields, the most frequent of all.
+    if (yielded instanceof Park) {
       this.#suspend(task);
       // Remembered (in the slot the resume value goes to) so that `unpark` knows the task parked.
       task.resumeWith = yielded;
       if (yielded.ms !== Number.POSITIVE_INFINITY) this.#wakeAt(task, yielded.ms);
+    } else if (yielded instanceof Sleep) {
+      this.#suspend(task);
+      this.#wakeAt(task, yielded.ms);
     } else if (yielded instanceof Wait) {
       this.#suspend(task);
       yielded.promise.then(

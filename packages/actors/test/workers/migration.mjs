@@ -1,6 +1,6 @@
 // Module-level processes for the migration tests: any core can start them.
 import { threadId } from 'node:worker_threads';
-import { call, cast, defineProcess, defineServer, migrate, send, sleep } from '../../dist/index.js';
+import { call, cast, defineProcess, defineServer, migrate, receive, send, sleep } from '../../dist/index.js';
 
 /**
  * Notes numbered messages from many clients, by call and by cast, and counts those that come out of
@@ -51,4 +51,9 @@ export const shuttle = defineProcess(import.meta.url, 'shuttle', function* (serv
     yield* sleep(0);
   }
   send(parent, ['shuttled', threadId]);
+});
+
+/** Waits for one message. */
+export const rest = defineProcess(import.meta.url, 'rest', function* () {
+  yield* receive();
 });
