@@ -342,7 +342,8 @@ export class Scheduler {
 
   /**
    * The task no longer waits for a time. Its heap entry goes stale (and is skipped); once no task
-   * waits for a time the heap and the Node timer go, so that a cancelled sleeper keeps nothing alive.
+   * waits for a time the heap goes and the Node timer stops keeping Node alive, so that a cancelled
+   * sleeper keeps nothing alive.
    */
   #forgetWake(task: Task): void {
     if (task.wakeAt === Number.POSITIVE_INFINITY) return;
@@ -376,14 +377,25 @@ export class Scheduler {
     }
   }
 
-  /** Keeps one Node timer for the earliest sleeper, and none when nobody sleeps. */
+  /**
+   * Keeps one Node timer that fires no later than the earliest sleeper is due. A timer that would
+   * fire too early is kept (the turn it starts arms the next), and one nobody needs any more is
+   * unref'd rather than cleared: a `receive` with a timeout that is answered in time then costs no
+   * `setTimeout`/`clearTimeout` pair, and a timer left over keeps nothing alive.
+   */
   #armTimer(now: number): void {
     const at = this.#sleeping.next;
-    if (at === this.#timerAt) return;
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
+    const timer = this.#timer;
+    if (at === Number.POSITIVE_INFINITY) {
+      timer?.unref();
+      return;
+    }
+    if (timer !== undefined && this.#timerAt <= at) {
+      timer.ref();
+      return;
+    }
+    if (timer !== undefined) clearTimeout(timer);
     this.#timerAt = at;
-    if (at === Number.POSITIVE_INFINITY) return;
     this.#timer = setTimeout(
       () => {
         this.#timer = undefined;
@@ -393,4 +405,5 @@ export class Scheduler {
       Math.max(0, at - now),
     );
   }
+
 }
