@@ -1,4 +1,3 @@
-import { CodecError } from '@beamish/scheduler';
 import type { Pid } from './pid.js';
 import type { Process, Resumable } from './process.js';
 import { isMoving, movingFrom } from './process-table.js';
@@ -7,6 +6,8 @@ import type { Arrival, MoveSignal, Signal } from './signals.js';
 
 /** A move out of this core under way. */
 interface Move {
+  /** Tells this move's `flushed` answers from those of an earlier move of the same process. */
+  id: number;
   proc: Process;
   /** The core it goes to. */
   to: number;
@@ -41,8 +42,12 @@ interface Move {
 export class Migration {
   readonly #runtime: Runtime;
   readonly #outgoing = new Map<number, Move>();
-  /** What this core holds back for processes moving between two other cores, oldest first. */
-  readonly #held = new Map<number, Signal[]>();
+  #nextMove = 1;
+  /**
+   * What this core holds back for processes on the move, oldest first, each with whether it was
+   * sent with `share`.
+   */
+  readonly #held = new Map<number, Array<[Signal, boolean]>>();
   /** The processes here that can move: what rebalancing picks from. */
   readonly #resumables = new Set<Process>();
 
@@ -66,11 +71,17 @@ export class Migration {
     return isMoving(where) || (this.#held.size > 0 && this.#held.has(pid));
   }
 
-  /** Holds `signal` back until its process has moved. */
-  hold(pid: Pid, signal: Signal): void {
+  /**
+   * Holds `signal` back until its process has moved. What could not travel is refused now, at the
+   * send, as it would have been without the move.
+   *
+   * @throws CodecError or RangeError for a signal the channel could not carry.
+   */
+  hold(pid: Pid, signal: Signal, share: boolean): void {
+    this.#runtime.core.check(signal, share);
     const held = this.#held.get(pid);
-    if (held === undefined) this.#held.set(pid, [signal]);
-    else held.push(signal);
+    if (held === undefined) this.#held.set(pid, [[signal, share]]);
+    else held.push([signal, share]);
   }
 
   /** True when `proc` could start moving now. */
@@ -91,13 +102,14 @@ export class Migration {
     if (to === core.index || to < 0 || to >= core.count || !this.movable(proc)) return false;
     proc.moving = true;
     table.place(proc.pid, movingFrom(core.index));
+    const id = this.#nextMove++;
     const unflushed = new Set<number>();
     for (let other = 0; other < core.count; other++) {
       if (other === core.index) continue;
       unflushed.add(other);
-      core.send(other, { k: 'flush', pid: proc.pid, from: core.index } satisfies MoveSignal);
+      core.send(other, { k: 'flush', pid: proc.pid, from: core.index, move: id } satisfies MoveSignal);
     }
-    this.#outgoing.set(proc.pid, { proc, to, unflushed });
+    this.#outgoing.set(proc.pid, { id, proc, to, unflushed });
     return true;
   }
 
@@ -123,10 +135,11 @@ export class Migration {
           k: 'flushed',
           pid: signal.pid,
           core: this.#runtime.core.index,
+          move: signal.move,
         } satisfies MoveSignal);
         return;
       case 'flushed':
-        this.#flushed(signal.pid, signal.core);
+        this.#flushed(signal.pid, signal.core, signal.move);
         return;
       case 'moved':
         this.release(signal.pid);
@@ -142,41 +155,57 @@ export class Migration {
     const held = this.#held.get(pid);
     if (held === undefined) return;
     this.#held.delete(pid);
-    for (const signal of held) this.#runtime.route(pid, signal);
+    for (const [signal, share] of held) this.#runtime.route(pid, signal, share);
   }
 
-  /** Core `index` died: it will answer no flush (and held nothing that survives it). */
+  /**
+   * Core `index` died: it will answer no flush; a move to it does not happen (the process goes on
+   * here). What it held dies with it.
+   */
   schedulerDown(index: number): void {
-    for (const move of [...this.#outgoing.values()]) this.#flushed(move.proc.pid, index);
+    for (const move of [...this.#outgoing.values()]) {
+      if (move.to === index) this.#stay(move);
+      else this.#flushed(move.proc.pid, index, move.id);
+    }
   }
 
-  #flushed(pid: Pid, core: number): void {
+  #flushed(pid: Pid, core: number, id: number): void {
     const move = this.#outgoing.get(pid);
-    if (move === undefined || !move.unflushed.delete(core) || move.unflushed.size > 0) return;
+    if (move === undefined || move.id !== id || !move.unflushed.delete(core) || move.unflushed.size > 0)
+      return;
     this.#outgoing.delete(pid);
     this.#ship(move);
   }
 
+  /** The move is off: the process goes on here, and the others send what they held back to it. */
+  #stay(move: Move): void {
+    const { proc } = move;
+    this.#outgoing.delete(proc.pid);
+    proc.moving = false;
+    if (!proc.exiting) this.#runtime.table.place(proc.pid, this.#runtime.core.index);
+    this.#tellMoved(proc.pid);
+    if (!proc.exiting) this.#runtime.wakeIfMail(proc);
+  }
+
   /** Step 2 and 3: the process leaves for `move.to`, or stays if it cannot travel. */
-  #ship({ proc, to }: Move): void {
+  #ship(move: Move): void {
     const runtime = this.#runtime;
     const { core, table } = runtime;
+    const { proc, to } = move;
     const pid = proc.pid;
-    proc.moving = false;
     if (proc.exiting) {
-      this.#tellMoved(pid);
+      this.#stay(move);
       return;
     }
     try {
-      core.send(to, this.#arrival(proc));
-    } catch (error) {
-      if (!CodecError.isInstance(error)) throw error;
-      // Its state or a message cannot be copied: it stays here, and goes on at once.
-      table.place(pid, core.index);
-      this.#tellMoved(pid);
-      runtime.wakeIfMail(proc);
+      // With `share`: views on shared memory in its state or mailbox stay views on the same memory.
+      core.send(to, this.#arrival(proc), true);
+    } catch {
+      // Its state or a message cannot be copied, or it is too big for the channel: it stays.
+      this.#stay(move);
       return;
     }
+    proc.moving = false;
     table.place(pid, to);
     core.adjustLoad(core.index, -1);
     core.adjustLoad(to, 1);

@@ -140,7 +140,7 @@ export class Runtime implements Service {
       for (const link of arrival.links) proc.links.add(link);
       for (const [ref, target] of arrival.monitors) proc.monitors.set(ref, target);
       for (const [ref, watcher] of arrival.watchers) proc.watchers.set(ref, watcher);
-      proc.mailbox.push(...arrival.mailbox);
+      for (const message of arrival.mailbox) proc.mailbox.push(message);
     }
     this.processes.set(pid, proc);
     const task = this.scheduler.spawn(spawn.body);
@@ -189,7 +189,12 @@ export class Runtime implements Service {
     const where = this.table.coreOf(to);
     if (where === NOT_ALIVE) return; // a dead pid: nothing happens, as in Erlang
     if (where === this.core.index || this.migration.holds(to, where)) {
-      this.#routeAway(to, { k: 'msg', to, body }, mode === 'share');
+      try {
+        this.#routeAway(to, { k: 'msg', to, body }, mode === 'share');
+      } catch (error) {
+        if (CodecError.isInstance(error)) throw relocate(error, 'body', 'message');
+        throw error;
+      }
       return;
     }
     try {
@@ -201,10 +206,13 @@ export class Runtime implements Service {
     }
   }
 
-  /** Hands `signal` to its process, wherever it lives; what cannot be delivered is answered as Erlang does. */
-  route(to: Pid, signal: Signal): void {
+  /**
+   * Hands `signal` to its process, wherever it lives; what cannot be delivered is answered as Erlang
+   * does. `share` sends views on shared memory by reference.
+   */
+  route(to: Pid, signal: Signal, share = false): void {
     const local = this.processes.get(to);
-    if (local === undefined) this.#routeAway(to, signal);
+    if (local === undefined) this.#routeAway(to, signal, share);
     else this.#deliver(local, signal);
   }
 
@@ -224,7 +232,7 @@ export class Runtime implements Service {
         signal.k === 'msg' && !share && !needsNoCopy(signal.body)
           ? { ...signal, body: copy(signal.body, 'message') }
           : signal;
-      if (where !== this.core.index) this.migration.hold(to, kept);
+      if (where !== this.core.index) this.migration.hold(to, kept, share);
       else {
         // Spawned (or moved) here by another core, and not arrived yet.
         const early = this.#embryos.get(to);
@@ -362,9 +370,11 @@ export class Runtime implements Service {
 
   /** Starts here a process that moved from another core, in the place of its module-level definition. */
   resume(arrival: Arrival): void {
-    this.#startDefinition(arrival.module, arrival.name, arrival.args, (body) =>
-      this.spawnHere({ body, options: arrival.options, pid: arrival.pid, arrival }),
-    );
+    this.#startDefinition(arrival.module, arrival.name, arrival.args, (body) => {
+      this.spawnHere({ body, options: arrival.options, pid: arrival.pid, arrival });
+      // What this core held back for it while it moved comes before whatever it is sent from now on.
+      this.migration.release(arrival.pid);
+    });
   }
 
   /** One handler for every process's task: a closure per process would weigh on idle processes. */
@@ -469,8 +479,6 @@ export class Runtime implements Service {
 
   /** Processes that died with their core: their links and monitors here hear `scheduler_down`. */
   #diedWithCore(pids: Pid[]): void {
-    // What was held back for them meets a dead pid now, and is answered as such.
-    for (const pid of pids) this.migration.release(pid);
     const dead = new Set<number>(pids);
     for (const proc of [...this.processes.values()]) {
       for (const other of proc.linksOrNone) {
@@ -483,6 +491,9 @@ export class Runtime implements Service {
         }
       }
     }
+    // What was held back for them meets a dead pid now, and is answered as such (after the
+    // `scheduler_down`s above, which a `noproc` answer would otherwise preempt).
+    for (const pid of pids) this.migration.release(pid);
   }
 
   /** What `processInfo` reports of `proc`, a process on this core. */

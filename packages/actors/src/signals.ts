@@ -73,8 +73,8 @@ export interface Arrival {
  * tells every other core it has `moved`: what they held back for it meanwhile may go.
  */
 export type MoveSignal =
-  | { k: 'flush'; pid: Pid; from: number }
-  | { k: 'flushed'; pid: Pid; core: number }
+  | { k: 'flush'; pid: Pid; from: number; move: number }
+  | { k: 'flushed'; pid: Pid; core: number; move: number }
   | { k: 'moved'; pid: Pid };
 
 /** What the runtime on core 0 tells the others when a core's thread died with its processes. */

@@ -26,7 +26,7 @@ import {
   trapExit,
   whereis,
 } from '../dist/index.js';
-import { client, ledger, rest, shuttle } from './workers/migration.mjs';
+import { caster, client, ledger, mover, rest, shuttle, spinner } from './workers/migration.mjs';
 
 interface Report {
   count: number;
@@ -82,6 +82,20 @@ describe('moving a server between cores', () => {
     expect(threads.size).toBe(2);
     expect(down).toBe('no DOWN');
   });
+
+  it('keeps the order of what its new core sent it while it moved (a big state, long turns on the old core)', async () => {
+    const report = await system.run(function* () {
+      const me = self();
+      const server = (yield* startServer(ledger, [100_000], { affinity: 0 })) as Pid;
+      spawn(spinner, [0.1, 5_000], { affinity: 0 });
+      spawn(caster, [server, 1, 5_000, me], { affinity: 1 });
+      spawn(mover, [server, 1, 50, me], { affinity: 0 });
+      expect(yield* receive(on(['mover', _]))).toEqual(['mover', true]);
+      yield* receive(on(['cast', _]));
+      return (yield* call(server, ['report'])) as unknown as Report;
+    });
+    expect(report).toMatchObject({ count: 5_000, disorder: 0 });
+  }, 20_000);
 
   it('takes its name, links and monitors along', async () => {
     await system.run(function* () {
@@ -145,5 +159,29 @@ describe('rebalancing', () => {
     });
     expect(moved).toBe(true);
     expect(pinned).toBe(true);
+  });
+});
+
+describe('a server too big for the channel', () => {
+  let system: ActorSystem;
+  beforeAll(async () => {
+    system = await start({ schedulers: 2, rebalanceMs: 0, heapBytes: 1 << 20 });
+  });
+  afterAll(() => system.stop());
+
+  it('stays where it is, answering, and the cores go on talking', async () => {
+    const { where, thread, other } = await system.run(function* () {
+      const big = (yield* startServer(ledger, [2 << 20], { affinity: 0 })) as Pid;
+      const small = (yield* startServer(ledger, [], { affinity: 1 })) as Pid;
+      expect(migrate(big, 1)).toBe(true);
+      yield* sleep(50);
+      const where = (yield* processInfo(big))?.core;
+      const thread = ((yield* call(big, ['report'])) as unknown as Report).thread;
+      const other = ((yield* call(small, ['report'])) as unknown as Report).thread;
+      return { where, thread, other };
+    });
+    expect(where).toBe(0);
+    expect(thread).toBe(threadId);
+    expect(other).not.toBe(threadId);
   });
 });

@@ -47,6 +47,12 @@ export class Channel {
   readonly #bytes: Uint8Array;
   readonly #inboxes: LMSQueue[] = [];
   readonly #decoder: Decoder;
+  /** Encodes what `check` is asked about, and nothing else. */
+  readonly #scratch: Encoder;
+  /** A batch this big goes at once: 64 KiB, or a quarter of a smaller heap. */
+  readonly #batchBytes: number;
+  /** The largest message the heap can ever carry, with a batch of others before it in the same allocation. */
+  readonly #largest: number;
   /** What shared sends may reference: the channel's heap, then the buffers it was given. */
   readonly #shared: readonly SharedArrayBuffer[];
   /** The batch being filled for each receiver, and how many messages it holds. */
@@ -78,6 +84,9 @@ export class Channel {
     this.#heap = SharedHeap.attach(heap);
     this.#shared = [heap, ...shared];
     this.#decoder = new Decoder(this.#shared);
+    this.#scratch = new Encoder(this.#shared);
+    this.#batchBytes = Math.min(BATCH_BYTES, heap.byteLength / 4);
+    this.#largest = heap.byteLength - this.#batchBytes - 1024;
     this.#ints = new Int32Array(heap);
     this.#bytes = new Uint8Array(heap);
     for (const buffer of inboxes) {
@@ -94,7 +103,8 @@ export class Channel {
    * `share`, views on the channel's shared buffers go by reference (see `Encoder.append`).
    *
    * @throws CodecError naming where in `message` a value cannot be copied, having sent nothing;
-   *   RangeError for a receiver `to` that is not there.
+   *   RangeError for a receiver `to` that is not there, or a message too big for the heap ever to
+   *   carry.
    */
   send(to: number, message: unknown, share = false): void {
     const batch = this.#open[to];
@@ -103,12 +113,41 @@ export class Channel {
         `to must be a receiver index from 0 to ${this.#open.length - 1}, got ${String(to)}`,
       );
     }
+    const before = batch.length;
     batch.append(message, 'message', share);
+    if (batch.length - before > this.#largest) {
+      const size = batch.length - before;
+      batch.truncate(before);
+      throw new RangeError(
+        `message is ${size} bytes encoded, more than the channel's heap can ever carry (${this.#largest} bytes; see options.heapBytes)`,
+      );
+    }
     this.#openCounts[to] = (this.#openCounts[to] as number) + 1;
-    if (batch.length >= BATCH_BYTES) this.#commit(to);
+    if (batch.length >= this.#batchBytes) this.#commit(to);
     else if (!this.#flushQueued) {
       this.#flushQueued = true;
       queueMicrotask(this.#flushOpen);
+    }
+  }
+
+  /**
+   * Throws what `send(to, message, share)` would throw for `message`, sending nothing: for a message
+   * that has to wait before it can be sent, so that its sender hears of a problem at once.
+   *
+   * @throws CodecError or RangeError, as `send`.
+   */
+  check(message: unknown, share = false): void {
+    const scratch = this.#scratch;
+    scratch.clear();
+    try {
+      scratch.append(message, 'message', share);
+      if (scratch.length > this.#largest) {
+        throw new RangeError(
+          `message is ${scratch.length} bytes encoded, more than the channel's heap can ever carry (${this.#largest} bytes; see options.heapBytes)`,
+        );
+      }
+    } finally {
+      scratch.clear();
     }
   }
 

@@ -385,8 +385,10 @@ export class SchedulerGroup {
   #load(index: number): number {
     const placed = this.#table.placed(index);
     if (index !== 0) return placed;
+    // Tasks spawned on this thread's scheduler directly are not placed; those a service placed
+    // here (an actor's processes) are counted in both: the larger count, not the sum.
     const local = this.local;
-    return placed + Math.max(0, local.runnableCount + local.waitingCount - this.#host.running);
+    return Math.max(placed, local.runnableCount + local.waitingCount);
   }
 
   /**

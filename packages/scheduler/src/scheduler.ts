@@ -405,5 +405,4 @@ export class Scheduler {
       Math.max(0, at - now),
     );
   }
-
 }

@@ -33,6 +33,11 @@ export interface Core {
    */
   send(to: number, message: unknown, share?: boolean): void;
   /**
+   * Throws what `send` would throw for `message`, sending nothing: for a message the service holds
+   * back before sending it.
+   */
+  check(message: unknown, share?: boolean): void;
+  /**
    * A scheduler picked by the power of two random choices over the load table's `placed` counts,
    * other than `excluding` if given.
    */
@@ -102,6 +107,7 @@ export function makeCore(parts: CoreParts, service: number): Core {
     count,
     scheduler,
     send: (to, m, share) => channel.send(to, [service, m] satisfies ServiceMessage, share),
+    check: (m, share) => channel.check(m, share),
     pick: (excluding = -1) => twoChoices(count, excluding, placed),
     adjustLoad: (i, delta) => table.place(i, delta),
   };

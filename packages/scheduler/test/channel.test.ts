@@ -126,3 +126,20 @@ it('keeps each sender’s order across threads under load, losing nothing (2 sen
   });
   expect(heap.stats().allocations).toBe(0);
 }, 60_000);
+
+it('refuses at send a message too big for its heap ever to carry, and goes on with the others', () => {
+  const heap = SharedHeap.create({ bytes: 64 * 1024 });
+  const inboxes = [LMSQueue.create({ capacity: 8 }).buffer];
+  const channel = new Channel(heap.buffer, inboxes);
+  const big = 'x'.repeat(60 * 1024);
+  expect(() => channel.check(big)).toThrow(/message is \d+ bytes encoded, more than the channel's heap/);
+  channel.send(0, 'before');
+  expect(() => channel.send(0, big)).toThrow(RangeError);
+  channel.send(0, 'after');
+  expect(() => channel.check({ f: () => 1 })).toThrow(/message\.f cannot be copied: it is a function/);
+  channel.check('fits'); // checking sends nothing
+  expect(channel.flush()).toBe(true);
+  const received: unknown[] = [];
+  channel.drain(0, (message) => received.push(message));
+  expect(received).toEqual(['before', 'after']);
+});

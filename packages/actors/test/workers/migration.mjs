@@ -7,9 +7,13 @@ import { call, cast, defineProcess, defineServer, migrate, receive, send, sleep 
  * each client's order. Its state is plain data, so it can move between cores.
  */
 export const ledger = defineServer(import.meta.url, 'ledger', {
-  init: () => ({ next: {}, count: 0, disorder: 0 }),
+  // `padBytes` of padding make the state that big, for a move that is slow or cannot happen.
+  init: (padBytes = 0) => ({ next: {}, count: 0, disorder: 0, pad: 'x'.repeat(padBytes) }),
   handleCall(request, _from, state) {
-    if (request[0] === 'report') return ['reply', { ...state, thread: threadId }, state];
+    if (request[0] === 'report') {
+      const { count, disorder } = state;
+      return ['reply', { count, disorder, thread: threadId }, state];
+    }
     const next = note(state, request[1], request[2]);
     return ['reply', threadId, next];
   },
@@ -21,6 +25,7 @@ export const ledger = defineServer(import.meta.url, 'ledger', {
 function note(state, client, seq) {
   const expected = state.next[client] ?? 0;
   return {
+    ...state,
     next: { ...state.next, [client]: seq + 1 },
     count: state.count + 1,
     disorder: state.disorder + (seq === expected ? 0 : 1),
@@ -56,4 +61,28 @@ export const shuttle = defineProcess(import.meta.url, 'shuttle', function* (serv
 /** Waits for one message. */
 export const rest = defineProcess(import.meta.url, 'rest', function* () {
   yield* receive();
+});
+
+/** Casts `count` numbered notes to `server`, four per time slice; then tells `parent`. */
+export const caster = defineProcess(import.meta.url, 'caster', function* (server, id, count, parent) {
+  for (let seq = 0; seq < count; seq++) {
+    cast(server, ['note', id, seq]);
+    if (seq % 4 === 3) yield* sleep(0);
+  }
+  send(parent, ['cast', id]);
+});
+
+/** Busy for `ms` in each of `slices` time slices: every turn of its core is long. */
+export const spinner = defineProcess(import.meta.url, 'spinner', function* (ms, slices) {
+  for (let i = 0; i < slices; i++) {
+    const end = performance.now() + ms;
+    while (performance.now() < end);
+    yield;
+  }
+});
+
+/** After `ms`, moves `server` (on this process's core) to `core`, and tells `parent` whether it began. */
+export const mover = defineProcess(import.meta.url, 'mover', function* (server, core, ms, parent) {
+  yield* sleep(ms);
+  send(parent, ['mover', migrate(server, core)]);
 });

@@ -85,6 +85,11 @@ export class Encoder {
     this.#at = 0;
   }
 
+  /** Forgets what was appended after the first `length` bytes. */
+  truncate(length: number): void {
+    if (length < this.#at) this.#at = Math.max(0, length);
+  }
+
   #value(value: unknown, depth: number): void {
     switch (typeof value) {
       case 'number':
