@@ -1,3 +1,4 @@
+import { moduleExports } from '@beamish/scheduler';
 import type { Pid } from './pid.js';
 import type { Process, Resumable } from './process.js';
 import { isMoving, movingFrom } from './process-table.js';
@@ -28,7 +29,8 @@ interface Move {
  * 1. This core freezes the process (nothing wakes it), marks it moving in the process table, and
  *    asks every other core to `flush`. From then on the other cores hold back what they send it; what
  *    they sent before is ahead of their `flushed` answer, on the same channel, and lands in the
- *    frozen process's mailbox here.
+ *    frozen process's mailbox here. The new core first imports the process's module and answers
+ *    whether it found the definition there: if not, the move is called off.
  * 2. Once every core has answered, this core ships the process — where its definition lives, the
  *    arguments that carry its state, its mailbox, links, monitors and options — to the new core,
  *    records the new core in the table, and drops the process here without an exit.
@@ -107,7 +109,15 @@ export class Migration {
     for (let other = 0; other < core.count; other++) {
       if (other === core.index) continue;
       unflushed.add(other);
-      core.send(other, { k: 'flush', pid: proc.pid, from: core.index, move: id } satisfies MoveSignal);
+      // The new core is also asked to find the process's definition before it is shipped.
+      const location = other === to ? (proc.resumable as Resumable).location : undefined;
+      core.send(other, {
+        k: 'flush',
+        pid: proc.pid,
+        from: core.index,
+        move: id,
+        location,
+      } satisfies MoveSignal);
     }
     this.#outgoing.set(proc.pid, { id, proc, to, unflushed });
     return true;
@@ -131,15 +141,14 @@ export class Migration {
   receive(signal: MoveSignal | Arrival): void {
     switch (signal.k) {
       case 'flush':
-        this.#runtime.core.send(signal.from, {
-          k: 'flushed',
-          pid: signal.pid,
-          core: this.#runtime.core.index,
-          move: signal.move,
-        } satisfies MoveSignal);
+        this.#flush(signal);
         return;
       case 'flushed':
-        this.#flushed(signal.pid, signal.core, signal.move);
+        if (signal.ok) this.#flushed(signal.pid, signal.core, signal.move);
+        else {
+          const move = this.#outgoing.get(signal.pid);
+          if (move?.id === signal.move) this.#stay(move);
+        }
         return;
       case 'moved':
         this.release(signal.pid);
@@ -148,6 +157,33 @@ export class Migration {
         this.#runtime.resume(signal);
         return;
     }
+  }
+
+  /**
+   * Answers a `flush`: behind whatever this core sent the process so far. The new core answers once
+   * it has the process's module, saying whether the definition is there.
+   */
+  #flush({ pid, from, move, location }: Extract<MoveSignal, { k: 'flush' }>): void {
+    const answer = (ok: boolean) =>
+      this.#runtime.core.send(from, {
+        k: 'flushed',
+        pid,
+        core: this.#runtime.core.index,
+        move,
+        ok,
+      } satisfies MoveSignal);
+    if (location === undefined) {
+      answer(true);
+      return;
+    }
+    const found = (exports: Record<string, unknown>) => typeof exports[location.name] === 'function';
+    const exports = moduleExports(location.module);
+    if (exports instanceof Promise)
+      exports.then(
+        (loaded) => answer(found(loaded)),
+        () => answer(false),
+      );
+    else answer(found(exports));
   }
 
   /** Sends on what was held back for `pid`, in order, to wherever the table now says it is. */

@@ -1,3 +1,4 @@
+import type { Location } from './definition.js';
 import type { Pid, Ref } from './pid.js';
 
 /** Spawn options as they travel to another core. */
@@ -73,8 +74,10 @@ export interface Arrival {
  * tells every other core it has `moved`: what they held back for it meanwhile may go.
  */
 export type MoveSignal =
-  | { k: 'flush'; pid: Pid; from: number; move: number }
-  | { k: 'flushed'; pid: Pid; core: number; move: number }
+  /** To the new core, with where the process's definition lives, to check it is there. */
+  | { k: 'flush'; pid: Pid; from: number; move: number; location?: Location | undefined }
+  /** `ok` false: the new core cannot start the process's definition. */
+  | { k: 'flushed'; pid: Pid; core: number; move: number; ok: boolean }
   | { k: 'moved'; pid: Pid };
 
 /** What the runtime on core 0 tells the others when a core's thread died with its processes. */

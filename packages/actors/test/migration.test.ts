@@ -9,6 +9,7 @@ import {
   type ActorSystem,
   after,
   call,
+  cast,
   exit,
   migrate,
   monitor,
@@ -26,7 +27,7 @@ import {
   trapExit,
   whereis,
 } from '../dist/index.js';
-import { caster, client, ledger, mover, rest, shuttle, spinner } from './workers/migration.mjs';
+import { caster, client, homebound, ledger, mover, rest, shuttle, spinner } from './workers/migration.mjs';
 
 interface Report {
   count: number;
@@ -121,6 +122,17 @@ describe('moving a server between cores', () => {
       yield* receive(on(['EXIT', linked, _]));
       trapExit(false);
     });
+  });
+
+  it('stays, with all its mail, when the new core cannot find its definition', async () => {
+    const report = await system.run(function* () {
+      const server = (yield* startServer(homebound, [], { affinity: 0 })) as Pid;
+      for (let seq = 0; seq < 100; seq++) cast(server, ['note', 0, seq]);
+      while (!migrate(server, 1)) yield* sleep(1); // once it has taken those and rests
+      for (let seq = 100; seq < 200; seq++) cast(server, ['note', 0, seq]);
+      return (yield* call(server, ['report'])) as unknown as Report;
+    });
+    expect(report).toEqual({ count: 200, disorder: 0, thread: threadId });
   });
 
   it('moves only what can go on elsewhere, to a core that exists', async () => {

@@ -7,3 +7,4 @@ export declare const rest: ProcessDefinition<[]>;
 export declare const caster: ProcessDefinition<[server: Pid, id: number, count: number, parent: Pid]>;
 export declare const spinner: ProcessDefinition<[ms: number, slices: number]>;
 export declare const mover: ProcessDefinition<[server: Pid, core: number, ms: number, parent: Pid]>;
+export declare const homebound: ServerDefinition<[padBytes?: number]>;

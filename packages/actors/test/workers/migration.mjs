@@ -1,12 +1,12 @@
 // Module-level processes for the migration tests: any core can start them.
-import { threadId } from 'node:worker_threads';
+import { isMainThread, threadId } from 'node:worker_threads';
 import { call, cast, defineProcess, defineServer, migrate, receive, send, sleep } from '../../dist/index.js';
 
 /**
  * Notes numbered messages from many clients, by call and by cast, and counts those that come out of
  * each client's order. Its state is plain data, so it can move between cores.
  */
-export const ledger = defineServer(import.meta.url, 'ledger', {
+const ledgerBehaviour = {
   // `padBytes` of padding make the state that big, for a move that is slow or cannot happen.
   init: (padBytes = 0) => ({ next: {}, count: 0, disorder: 0, pad: 'x'.repeat(padBytes) }),
   handleCall(request, _from, state) {
@@ -20,7 +20,13 @@ export const ledger = defineServer(import.meta.url, 'ledger', {
   handleCast(request, state) {
     return ['noreply', note(state, request[1], request[2])];
   },
-});
+};
+export const ledger = defineServer(import.meta.url, 'ledger', ledgerBehaviour);
+
+/** The same ledger, defined on the main thread only: no worker's core can start it. */
+export const homebound = isMainThread
+  ? defineServer(import.meta.url, 'homebound', ledgerBehaviour)
+  : undefined;
 
 function note(state, client, seq) {
   const expected = state.next[client] ?? 0;
