@@ -23,6 +23,7 @@ export {
   spawn,
   spawnLink,
   spawnMonitor,
+  spawnSettled,
   trapExit,
   unlink,
   unregister,

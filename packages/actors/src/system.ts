@@ -1,10 +1,10 @@
 import { BlockPool } from '@beamish/arena';
 import { type GroupOptions, type SchedulerGroup, startSchedulers } from '@beamish/scheduler';
-import { processInfo, self, send, spawn } from './api.js';
+import { processInfo, self, send, spawnSettled } from './api.js';
 import { setRuntime } from './current.js';
 import { NameTable } from './name-table.js';
 import { isPid, MAX_PROCESSES, type Pid } from './pid.js';
-import type { Process, ProcessInfo } from './process.js';
+import type { ProcessInfo } from './process.js';
 import { ProcessTable } from './process-table.js';
 import { after, receive } from './receive.js';
 import type { Runtime, RuntimeShared } from './runtime.js';
@@ -83,12 +83,9 @@ export class ActorSystem {
    * ```
    */
   run<T>(body: () => Generator<unknown, T, unknown>): Promise<T> {
-    const proc = this.#runtime.processes.get(spawn(body)) as Process;
     // Settled by the process's end, however it comes: a return, a throw, `exit`, a kill, a linked
     // crash, `max_heap_size` or `stop()` (those reject with an ExitSignal carrying the reason).
-    return new Promise<T>((resolve, reject) => {
-      proc.settle = (outcome) => (outcome.ok ? resolve(outcome.value as T) : reject(outcome.error));
-    });
+    return spawnSettled(body)[1];
   }
 
   /**

@@ -1,3 +1,4 @@
+import type { Pid } from '@beamish/actors';
 import type { CompoundForm, Form, ValueOf } from './api.js';
 import { checkForm, checkForms, compound, evaluated, isGenerator } from './progn.js';
 import { runningPid, unwindingAs } from './self.js';
@@ -10,6 +11,28 @@ function cleanUpNow(cleanup: readonly Form[]): void {
   for (const form of cleanup) {
     const result = form();
     if (isGenerator(result) && result.next().done !== true) result.return(undefined);
+  }
+}
+
+/** `cleanUpNow`, with `self()` answering `worker`. */
+function unwindNow(cleanup: readonly Form[], worker: Pid | undefined): void {
+  if (worker === undefined) cleanUpNow(cleanup);
+  else unwindingAs(worker, () => cleanUpNow(cleanup));
+}
+
+/**
+ * Runs the cleanup forms in the worker's time slices. If the worker is ended while one of them
+ * waits (a kill, its heap limit), or one throws, the forms after it run at once, as `cleanUpNow`.
+ */
+function* inTurn(cleanup: readonly Form[], worker: Pid | undefined): Generator<unknown, void, unknown> {
+  for (let i = 0; i < cleanup.length; i++) {
+    let ran = false;
+    try {
+      yield* evaluated((cleanup[i] as Form)());
+      ran = true;
+    } finally {
+      if (!ran) unwindNow(cleanup.slice(i + 1), worker);
+    }
   }
 }
 
@@ -40,11 +63,20 @@ export function unwindProtect<F extends Form>(
   checkForms('cleanup', cleanup);
   return compound(function* () {
     const worker = runningPid();
+    // Set when the protected form returns or throws: the worker goes on, and its cleanup forms
+    // take their time slices. Left unset when the worker is being ended (its generator is closed,
+    // from elsewhere or at the end of its own slice), where nothing can wait any more.
+    let goingOn = false;
     try {
-      return yield* evaluated(protectedForm());
+      const value = yield* evaluated(protectedForm());
+      goingOn = true;
+      return value;
+    } catch (error) {
+      goingOn = true;
+      throw error;
     } finally {
-      if (worker !== undefined && runningPid() !== worker) unwindingAs(worker, () => cleanUpNow(cleanup));
-      else for (const form of cleanup) yield* evaluated(form());
+      if (goingOn) yield* inTurn(cleanup, worker);
+      else unwindNow(cleanup, worker);
     }
   });
 }

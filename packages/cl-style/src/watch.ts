@@ -10,11 +10,11 @@ import {
   type Ref,
   receive,
   send,
-  spawn,
+  spawnSettled,
 } from '@beamish/actors';
 import type { Form } from './api.js';
 import { inSequence } from './progn.js';
-import { type Outcome, WorkerHandle } from './worker-handle.js';
+import { WorkerHandle } from './worker-handle.js';
 
 /*
  * How the caller learns how a worker ended. Beside the caller, on its core, a watcher process
@@ -49,19 +49,13 @@ export function* workerBody(forms: readonly Form[], watcher: Pid): ProcessBody {
 
 /** How the worker ended: DOWN's reason, and the value it sent if that reason is 'normal'. */
 function* watch(handle: WorkerHandle<unknown>): Generator<unknown, void, unknown> {
-  let outcome: Outcome | undefined;
-  try {
-    const ref = monitor(handle.pid);
-    send(handle.pid, GO);
-    const reason = yield* receive(on(['DOWN', ref, 'process', _, _], (down) => down[4]));
-    const told = reason === 'normal' ? yield* receive(on([VALUE, _]), after(0)) : undefined;
-    // A worker that ended 'normal' without a value called exit('normal') before its last form.
-    if (told !== undefined) outcome = { ok: true, value: (told as [string, unknown])[1] };
-    else outcome = { ok: false, error: reason instanceof Error ? reason : new ExitSignal(reason) };
-  } finally {
-    // The watcher ended before the worker: the system is stopping.
-    handle.settle(outcome ?? { ok: false, error: new ExitSignal('shutdown') });
-  }
+  const ref = monitor(handle.pid);
+  send(handle.pid, GO);
+  const reason = yield* receive(on(['DOWN', ref, 'process', _, _], (down) => down[4]));
+  const told = reason === 'normal' ? yield* receive(on([VALUE, _]), after(0)) : undefined;
+  // A worker that ended 'normal' without a value called exit('normal') before its last form.
+  if (told !== undefined) handle.settle({ ok: true, value: (told as [string, unknown])[1] });
+  else handle.settle({ ok: false, error: reason instanceof Error ? reason : new ExitSignal(reason) });
 }
 
 /**
@@ -75,9 +69,13 @@ export function startWatched<T>(
   let handle: WorkerHandle<T> | undefined;
   let watcher: Pid;
   try {
-    watcher = spawn(function* () {
+    let ended: Promise<void>;
+    [watcher, ended] = spawnSettled(function* () {
       yield* watch(handle as WorkerHandle<unknown>);
     });
+    // A watcher ended before it could tell — the system stopping, even before its first slice —
+    // settles the handle with its own reason (a settled handle keeps its first outcome).
+    ended.catch((error: unknown) => handle?.settle({ ok: false, error }));
   } catch (error) {
     if (error instanceof TypeError || error instanceof RangeError) throw error;
     throw new Error(`${what}: no actor system is running on this thread (await start() first)`, {

@@ -151,6 +151,39 @@ describe('cleanup forms', () => {
     await expect(worker).rejects.toMatchObject({ reason: 'killed' });
   });
 
+  it('after one that waits still run when the worker ends itself meanwhile (a kill of itself, its heap limit)', async () => {
+    const seen: string[] = [];
+    const cleanup = (tag: string) => [
+      function* () {
+        seen.push(`${tag}: waits`);
+        yield;
+        seen.push(`${tag}: never resumed`);
+      },
+      () => seen.push(`${tag}: next form`),
+    ];
+    const hog = withWorker(
+      { maxHeapSize: 64 * 1024 },
+      unwindProtect(
+        loop(() => {
+          heap().f64(1024);
+        }),
+        ...cleanup('heap'),
+      ),
+    );
+    await expect(hog).rejects.toMatchObject({ reason: 'max_heap_size' });
+    const suicide = withWorker(
+      {},
+      unwindProtect(
+        () => {
+          exit(self(), 'kill');
+        },
+        ...cleanup('kill'),
+      ),
+    );
+    await expect(suicide).rejects.toMatchObject({ reason: 'killed' });
+    expect(seen).toEqual(['heap: waits', 'heap: next form', 'kill: waits', 'kill: next form']);
+  });
+
   it('do not run for an unwindProtect the worker never entered', async () => {
     const seen: string[] = [];
     const worker = withWorker(

@@ -46,6 +46,9 @@ function checkBudget(name: string, value: unknown, fallback: number): number {
   return value;
 }
 
+/** The longest delay `setTimeout` takes (2^31 − 1 ms, about 24.8 days). */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 /**
  * Runs tasks on one thread, one slice at a time in round-robin order: a slice is one step of the
  * task's generator, up to its next `yield`. Many slices run per turn of the event loop; after
@@ -402,7 +405,8 @@ export class Scheduler {
         this.#timerAt = Number.POSITIVE_INFINITY;
         this.wake();
       },
-      Math.max(0, at - now),
+      // Node fires a longer timeout at once (with a warning): the turn it starts arms the rest.
+      Math.min(MAX_TIMEOUT_MS, Math.max(0, at - now)),
     );
   }
 }

@@ -213,6 +213,27 @@ describe('cancel', () => {
     expect(timers()).toBe(before);
   });
 
+  it('waits longer than setTimeout can (2^31 - 1 ms) without firing early, warning, or spinning', async () => {
+    const scheduler = new Scheduler();
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      const parked = scheduler.spawn(function* () {
+        return yield new Park(3e9);
+      });
+      parked.then(undefined, () => {});
+      const before = scheduler.slicesRun;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(scheduler.stats()).toMatchObject({ waiting: 1 });
+      expect(scheduler.slicesRun).toBe(before + 1);
+      expect(warnings).toEqual([]);
+      scheduler.cancel(parked, 'done');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('ends a task that cancels itself when its slice ends, not in the middle of it', async () => {
     const scheduler = new Scheduler();
     const steps: string[] = [];

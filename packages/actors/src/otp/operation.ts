@@ -1,5 +1,4 @@
-import { spawn } from '../api.js';
-import { ExitSignal } from '../errors.js';
+import { spawnSettled } from '../api.js';
 
 /**
  * Something that waits for other processes — a call, a server's start, a task's result — written
@@ -48,22 +47,4 @@ export class Operation<T> implements PromiseLike<T> {
 }
 
 /** Runs `body` as a process on this thread; the promise settles however the process ends. */
-function inProcess<T>(body: () => Generator<unknown, T, unknown>): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    spawn(function* () {
-      let ended = false;
-      try {
-        const value = yield* body();
-        ended = true;
-        resolve(value);
-      } catch (error) {
-        ended = true;
-        reject(error);
-      } finally {
-        // An exit signal (or the system stopping) returns the generator instead of throwing into
-        // it, and does not say why: the process was killed.
-        if (!ended) reject(new ExitSignal('killed'));
-      }
-    });
-  });
-}
+const inProcess = <T>(body: () => Generator<unknown, T, unknown>): Promise<T> => spawnSettled(body)[1];

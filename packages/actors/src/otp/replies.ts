@@ -15,9 +15,11 @@
  * comes after the timeout is dropped before it reaches the caller's mailbox.
  */
 import { demonitor, send, spawn } from '../api.js';
+import { runtimeFor } from '../current.js';
 import { _, isArray } from '../patterns.js';
 import type { Pid, Ref } from '../pid.js';
 import { after, on, receive } from '../receive.js';
+import type { Runtime } from '../runtime.js';
 import { FLUSH, type From, REPLY, SHARE } from './protocol.js';
 
 /** `[TIMEOUT, ref]`: the relay tells a caller that its call's time is up. */
@@ -31,35 +33,37 @@ const waiting = new Map<Ref, Pid>();
 const deadlines = new Map<Ref, number>();
 /** The deadline the relay wakes up for. */
 let wakeAt = Number.POSITIVE_INFINITY;
-/** This thread's relay. */
-let relay: Pid | undefined;
+/** This thread's relay, and the runtime it runs in. */
+let relay: { pid: Pid; runtime: Runtime } | undefined;
 
-/** The relay of this thread, started on first use (and again after a system restart). */
+/**
+ * The relay of this thread, started on first use, and again when it has ended or the system was
+ * restarted (a new system gives out the same pids again: only the runtime tells them apart). A new
+ * system starts with no calls waiting.
+ */
 export function relayHere(): Pid {
-  if (relay === undefined) {
-    wakeAt = Number.POSITIVE_INFINITY;
-    relay = spawn(relayReplies);
+  const runtime = runtimeFor('call');
+  if (relay?.runtime === runtime && runtime.processes.has(relay.pid)) return relay.pid;
+  if (relay !== undefined && relay.runtime !== runtime) {
+    waiting.clear();
+    deadlines.clear();
   }
-  return relay;
+  wakeAt = Number.POSITIVE_INFINITY;
+  relay = { pid: spawn(relayReplies), runtime };
+  return relay.pid;
 }
 
 const ring = () => SOONER;
 
 function* relayReplies(): Generator<unknown, never, unknown> {
-  try {
-    // Calls already waiting when a relay starts again: their deadlines count too.
-    if (deadlines.size > 0) expire();
-    for (;;) {
-      const wait = wakeAt === Number.POSITIVE_INFINITY ? wakeAt : Math.max(0, wakeAt - performance.now());
-      const message = yield* receive(after(wait, ring));
-      // The copy made on the way between cores is the caller's own: handed over as it is.
-      if (isArray(message) && message[0] === REPLY) handOver(message, SHARE);
-      else if (wakeAt <= performance.now()) expire();
-    }
-  } finally {
-    // However it ends — the system stopping above all — the next call starts a new one. (Its pid
-    // is no test: a new system gives out the same pids again.)
-    relay = undefined;
+  // Calls already waiting when a relay starts again: their deadlines count too.
+  if (deadlines.size > 0) expire();
+  for (;;) {
+    const wait = wakeAt === Number.POSITIVE_INFINITY ? wakeAt : Math.max(0, wakeAt - performance.now());
+    const message = yield* receive(after(wait, ring));
+    // The copy made on the way between cores is the caller's own: handed over as it is.
+    if (isArray(message) && message[0] === REPLY) handOver(message, SHARE);
+    else if (wakeAt <= performance.now()) expire();
   }
 }
 
@@ -111,7 +115,8 @@ export function reply<A>(from: From<A>, value: A): void {
     throw new TypeError('from must be the `from` that handleCall was given');
   }
   const message = [REPLY, from[1], value];
-  if (from[2] === relay) handOver(message, undefined);
+  if (relay !== undefined && from[2] === relay.pid && relay.runtime === runtimeFor('reply'))
+    handOver(message, undefined);
   else send(from[2], message);
 }
 
@@ -161,6 +166,8 @@ export function* awaitReply(ref: Ref, timeoutMs: number): Generator<unknown, Ans
       yield;
       const late = yield* receive(on([REPLY, ref, _]), after(0, noLateReply));
       if (late !== undefined) answer = late as Answer;
+      // The relay may have timed the call out meanwhile: its word has nobody to go to either.
+      yield* receive(on([TIMEOUT, ref]), after(0));
     } else demonitor(ref, FLUSH);
     return answer;
   } finally {

@@ -280,11 +280,15 @@ function* end(
   error: unknown,
   pendingReply?: [from: From, value: unknown],
 ): Generator<unknown, never, unknown> {
-  if (behaviour.terminate !== undefined) {
-    const done = behaviour.terminate(reason, state);
-    if (isGenerator(done)) yield* done;
+  try {
+    if (behaviour.terminate !== undefined) {
+      const done = behaviour.terminate(reason, state);
+      if (isGenerator(done)) yield* done;
+    }
+  } finally {
+    // Sent even when `terminate` throws, as OTP does.
+    if (pendingReply !== undefined) reply(pendingReply[0], pendingReply[1]);
   }
-  if (pendingReply !== undefined) reply(pendingReply[0], pendingReply[1]);
   if (error !== undefined) throw error;
   return exit(reason);
 }

@@ -120,6 +120,8 @@ function* started(
   if (answer === TIMED_OUT) {
     unlink(pid);
     exit(pid, 'kill');
+    // An answer from another core may have been on its way: it has nobody to go to now.
+    yield* receive(on([ACK, pid]), on([NACK, pid, _]), after(0));
   }
   // A caller that links and traps exits has the server's EXIT too (before its DOWN): it is this
   // call's to report, not a message for the caller.

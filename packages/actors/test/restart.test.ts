@@ -1,0 +1,96 @@
+/**
+ * What outlives a system must not outlive it wrongly: a second `start()` gives out the same pids
+ * again, so nothing may be found by pid from the first. And what awaits a process settles however
+ * the process ends — the system stopping before its first slice included.
+ */
+import { expect, it } from 'vitest';
+import {
+  type ActorSystem,
+  CallError,
+  call,
+  ExitSignal,
+  type Pid,
+  receive,
+  self,
+  send,
+  spawn,
+  spawnSettled,
+  start,
+  startServer,
+} from '../dist/index.js';
+import { kvStore } from './workers/otp.mjs';
+
+it('spawnSettled resolves with what the body returns, and rejects with what ends it', async () => {
+  const system = await start({ schedulers: 1 });
+  const [pid, ended] = spawnSettled(function* () {
+    return yield* receive();
+  });
+  send(pid, 'hello');
+  await expect(ended).resolves.toBe('hello');
+  const [, thrown] = spawnSettled(function* () {
+    yield;
+    throw new RangeError('boom');
+  });
+  await expect(thrown).rejects.toThrow('boom');
+  expect(() => spawnSettled(function* () {}, { affinity: 0 } as never)).toThrow(/options\.affinity/);
+  const [, stopped] = spawnSettled(function* () {
+    yield* receive();
+  });
+  const stopping = system.stop();
+  await expect(stopped).rejects.toEqual(new ExitSignal('shutdown'));
+  await stopping;
+});
+
+it("settles an awaited call with 'shutdown' when the system stops before it ran", async () => {
+  const system = await start({ schedulers: 1 });
+  const silent = spawn(function* () {
+    yield* receive();
+  });
+  const awaited = call(silent, ['x'], 1000).then(
+    () => 'answered',
+    (error: unknown) => error,
+  );
+  await system.stop();
+  expect(await awaited).toMatchObject({ reason: 'shutdown' });
+});
+
+it('calls work after a restart, even when the first system stopped before its relay ever ran', async () => {
+  let system: ActorSystem = await start({ schedulers: 1 });
+  const silent = spawn(function* () {
+    yield* receive();
+  });
+  // The first call starts this thread's relay; the system stops before the relay's first slice.
+  spawn(function* () {
+    try {
+      yield* call(silent, ['x'], 50);
+    } catch {}
+  });
+  let stopping: Promise<void> | undefined;
+  // biome-ignore lint/correctness/useYield: it stops the system in its first slice, before the relay's
+  spawn(function* () {
+    stopping = system.stop();
+  });
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  await stopping;
+
+  system = await start({ schedulers: 2 });
+  // Bystanders take the pids the first system gave out: none of them may get a reply meant for a call.
+  const strays: unknown[] = [];
+  const bystanders = Array.from({ length: 6 }, () =>
+    spawn(function* () {
+      for (;;) strays.push([self(), yield* receive()]);
+    }),
+  );
+  const kv = await startServer(kvStore, [bystanders[0] as Pid], { affinity: 1 });
+  await expect(call(kv, ['put', 'a', 1], 1000)).resolves.toBe('ok');
+  const quiet = spawn(function* () {
+    for (;;) yield* receive();
+  });
+  const timedOut = await call(quiet, ['x'], 100).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  expect(CallError.isInstance(timedOut) && timedOut.reason).toBe('timeout');
+  expect(strays).toEqual([]);
+  await system.stop();
+});
