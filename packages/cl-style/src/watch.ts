@@ -59,6 +59,25 @@ function* watch(handle: WorkerHandle<unknown>): Generator<unknown, void, unknown
 }
 
 /**
+ * `spawnSettled` for `what` (`withWorker`, a definition's `start`), whose error says so when no
+ * actor system runs on this thread.
+ */
+export function spawnHere<T>(
+  what: string,
+  body: () => Generator<unknown, T, unknown>,
+  options?: Parameters<typeof spawnSettled>[1],
+): [Pid, Promise<T>] {
+  try {
+    return spawnSettled(body, options);
+  } catch (error) {
+    if (error instanceof TypeError || error instanceof RangeError) throw error;
+    throw new Error(`${what}: no actor system is running on this thread (await start() first)`, {
+      cause: error,
+    });
+  }
+}
+
+/**
  * Starts a worker with `spawnWorker(watcher)` beside a watcher on this core, and returns its handle.
  * `what` names the caller in errors.
  */
@@ -67,21 +86,12 @@ export function startWatched<T>(
   spawnWorker: (watcher: Pid) => { pid: Pid; ref?: Ref | undefined },
 ): WorkerHandle<T> {
   let handle: WorkerHandle<T> | undefined;
-  let watcher: Pid;
-  try {
-    let ended: Promise<void>;
-    [watcher, ended] = spawnSettled(function* () {
-      yield* watch(handle as WorkerHandle<unknown>);
-    });
-    // A watcher ended before it could tell — the system stopping, even before its first slice —
-    // settles the handle with its own reason (a settled handle keeps its first outcome).
-    ended.catch((error: unknown) => handle?.settle({ ok: false, error }));
-  } catch (error) {
-    if (error instanceof TypeError || error instanceof RangeError) throw error;
-    throw new Error(`${what}: no actor system is running on this thread (await start() first)`, {
-      cause: error,
-    });
-  }
+  const [watcher, ended] = spawnHere(what, function* () {
+    yield* watch(handle as WorkerHandle<unknown>);
+  });
+  // A watcher ended before it could tell — the system stopping, even before its first slice —
+  // settles the handle with its own reason (a settled handle keeps its first outcome).
+  ended.catch((error: unknown) => handle?.settle({ ok: false, error }));
   try {
     const { pid, ref } = spawnWorker(watcher);
     handle = new WorkerHandle<T>(pid, ref);

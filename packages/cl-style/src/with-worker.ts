@@ -1,9 +1,9 @@
-import { spawn, spawnMonitor } from '@beamish/actors';
+import { monitor } from '@beamish/actors';
 import type { Form, LastValue, WorkerOptions } from './api.js';
 import { checkCaller, checkOptions, spawnOptionsOf } from './options.js';
-import { checkForms } from './progn.js';
-import { startWatched, workerBody } from './watch.js';
-import type { WorkerHandle } from './worker-handle.js';
+import { checkForms, inSequence } from './progn.js';
+import { spawnHere } from './watch.js';
+import { WorkerHandle } from './worker-handle.js';
 
 /**
  * The proposal's WITH-WORKER: starts a worker — a process on the caller's core — that evaluates
@@ -40,10 +40,19 @@ export function withWorker<const F extends readonly Form[]>(
   checkForms('forms', forms);
   checkCaller(checked);
   const spawnOptions = spawnOptionsOf(checked);
-  return startWatched('withWorker', (watcher) => {
-    const body = () => workerBody(forms, watcher);
-    if (!checked.monitor) return { pid: spawn(body, spawnOptions) };
-    const [pid, ref] = spawnMonitor(body, spawnOptions);
-    return { pid, ref };
-  });
+  // A closure runs here, so the process's own end settles the handle: no watcher, and a worker
+  // ended before its first slice still reports its reason.
+  const [pid, ended] = spawnHere(
+    'withWorker',
+    () => inSequence(forms) as Generator<unknown, LastValue<F>, unknown>,
+    spawnOptions,
+  );
+  // Made before the worker can run (its first slice comes after the caller's), as spawnMonitor's.
+  const ref = checked.monitor ? monitor(pid) : undefined;
+  const handle = new WorkerHandle<LastValue<F>>(pid, ref);
+  ended.then(
+    (value) => handle.settle({ ok: true, value }),
+    (error: unknown) => handle.settle({ ok: false, error }),
+  );
+  return handle;
 }

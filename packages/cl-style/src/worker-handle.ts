@@ -17,10 +17,11 @@ export type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown
  * - Inside a process, `yield* handle` waits the same way without blocking the core.
  *
  * By then the worker is gone: its heap is released, its name freed, its links and monitors told.
- * A worker ended by an exit signal sent before its watcher (a process beside the caller) had a
- * slice to monitor it in — in the same stretch of code that started it — is reported with reason
- * `'noproc'`, as Erlang's monitor reports a process it could not watch; a system stopped first,
- * with `'shutdown'`.
+ * A `withWorker` handle settles from the worker's own end (`spawnSettled`), whenever it comes; a
+ * system stopped first rejects it with `'shutdown'`. A `defworker` worker may run on another core,
+ * so a watcher process beside the caller monitors it: one ended by an exit signal sent before that
+ * watcher had a slice — in the same stretch of code that started it — is reported with reason
+ * `'noproc'`, as Erlang's monitor reports a process it could not watch.
  *
  * @example
  * ```ts

@@ -166,14 +166,13 @@ describe('the handle', () => {
     await expect(forever).rejects.toMatchObject({ reason: 'stop' });
   });
 
-  it("reports a worker ended before it ever ran — in the same stretch of code that started it — with reason 'noproc'", async () => {
-    // Its watcher had no slice to monitor it in yet: DOWN says 'noproc', as Erlang's monitor would.
+  it('reports a worker ended before it ever ran — in the same stretch of code that started it — with its reason', async () => {
     let ran = false;
     const stillborn = withWorker({}, () => {
       ran = true;
     });
     exit(stillborn.pid, 'kill');
-    await expect(stillborn).rejects.toMatchObject({ reason: 'noproc' });
+    await expect(stillborn).rejects.toMatchObject({ reason: 'killed' });
     expect(ran).toBe(false);
   });
 
