@@ -1,17 +1,18 @@
-import { defineProcess, type Pid, type ProcessDefinition, spawn, spawnMonitor } from '@beamish/actors';
+import { defineProcess, type ProcessDefinition, spawn, spawnMonitor } from '@beamish/actors';
 import type { DefworkerOptions, Form, LastValue, StartWorkerOptions } from './api.js';
 import { describe } from './describe.js';
 import { checkCaller, checkOptions, spawnOptionsOf } from './options.js';
 import { checkForms } from './progn.js';
-import { startWatched, workerBody } from './watch.js';
+import { startWatched, type Watched, watchedBy, workerBody } from './watch.js';
 import type { WorkerHandle } from './worker-handle.js';
 
 /**
  * A worker defined at module level with `defworker`. Start it with `start`. It is also the process
  * definition another core imports to run it; its argument is the watcher that `start` puts beside
- * the caller, and it waits for that watcher's word before its first form.
+ * the caller (a `Watched` only `start` makes), and it waits for that watcher's word before its
+ * first form.
  */
-export interface WorkerDefinition<T> extends ProcessDefinition<[watcher: Pid]> {
+export interface WorkerDefinition<T> extends ProcessDefinition<[start: Watched]> {
   /** The options every start begins from. */
   readonly options: Readonly<DefworkerOptions>;
   /**
@@ -54,14 +55,15 @@ export function defworker<const F extends readonly Form[]>(
   }
   const defaults = Object.freeze({ ...checkOptions('defworker', options) });
   checkForms('forms', forms);
-  const definition = defineProcess(defaults.module, name, (watcher: Pid) => workerBody(forms, watcher));
+  const definition = defineProcess(defaults.module, name, (start: Watched) => workerBody(forms, start));
   const start = (overrides: StartWorkerOptions = {}): WorkerHandle<LastValue<F>> => {
     const checked = { ...defaults, ...checkOptions('start', overrides) };
     checkCaller(checked);
     const spawnOptions = spawnOptionsOf(checked);
     return startWatched(`${name}.start`, (watcher) => {
-      if (!checked.monitor) return { pid: spawn(definition, [watcher], spawnOptions) };
-      const [pid, ref] = spawnMonitor(definition, [watcher], spawnOptions);
+      const args: [Watched] = [watchedBy(watcher)];
+      if (!checked.monitor) return { pid: spawn(definition, args, spawnOptions) };
+      const [pid, ref] = spawnMonitor(definition, args, spawnOptions);
       return { pid, ref };
     });
   };

@@ -37,5 +37,6 @@ export { after, type ReceiveClauses, receive, type Timeout } from './receive.js'
 export { self } from './self.js';
 export { send } from './send.js';
 export { unwindProtect } from './unwind-protect.js';
+export type { Watched } from './watch.js';
 export { withWorker } from './with-worker.js';
 export { type Outcome, WorkerHandle } from './worker-handle.js';

@@ -3,6 +3,7 @@ import {
   after,
   ExitSignal,
   exit,
+  isPid,
   monitor,
   on,
   type Pid,
@@ -32,8 +33,26 @@ const VALUE = 'beamish.cl-style.value';
 /** In-core the value is handed over as it is; across cores it is copied. */
 const SHARE = { mode: 'share' } as const;
 
-/** A worker's process: once its watcher says so, its forms as an implicit `progn`, their value told to `watcher`. */
-export function* workerBody(forms: readonly Form[], watcher: Pid): ProcessBody {
+declare const WATCHED: unique symbol;
+
+/**
+ * What a `defworker` process is started with: its watcher, as only `start` gives it (a plain pid
+ * does not type-check, and is refused at once).
+ */
+export type Watched = { readonly watcher: Pid } & { readonly [WATCHED]: true };
+
+/** The start argument of a worker that `watcher` watches. */
+export const watchedBy = (watcher: Pid): Watched => ({ watcher }) as Watched;
+
+/**
+ * A `defworker` worker's process: once its watcher says so, its forms as an implicit `progn`, their
+ * value told to the watcher.
+ */
+export function* workerBody(forms: readonly Form[], start: Watched): ProcessBody {
+  if (typeof start !== 'object' || start === null || !isPid(start.watcher)) {
+    throw new TypeError('a defworker worker is started with its start(), not spawn');
+  }
+  const { watcher } = start;
   yield* receive(on(GO));
   const value = yield* inSequence(forms);
   try {

@@ -6,9 +6,12 @@ import { threadId } from 'node:worker_threads';
 import {
   type ActorSystem,
   exit,
+  monitor,
   on,
   receive as receiveMessage,
   register,
+  self,
+  spawn,
   start,
   whereis,
 } from '@beamish/actors';
@@ -23,6 +26,18 @@ beforeAll(async () => {
 afterAll(() => system.stop());
 
 describe('a defworker', () => {
+  it('refuses to start by a plain spawn (its start() gives it its watcher): it ends at once with a TypeError', async () => {
+    const down = await system.run(function* () {
+      const pid = spawn(doubler, [self()] as never, { affinity: 1 });
+      const ref = monitor(pid);
+      return yield* receiveMessage(on(['DOWN', ref, _, _, _]));
+    });
+    expect((down as unknown[])[4]).toMatchObject({
+      name: 'TypeError',
+      message: 'a defworker worker is started with its start(), not spawn',
+    });
+  });
+
   it('starts on the core its affinity hint names, and its value comes back', async () => {
     const there = await whereAmI.start({ affinity: 1 });
     expect(there.core).toBe(1);
