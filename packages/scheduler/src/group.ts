@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { type ResourceLimits, Worker } from 'node:worker_threads';
 import { SharedHeap } from '@beamish/arena';
 import { LMSQueue } from '@beamish/lfqueue';
-import { Channel } from './channel.js';
+import { BATCHES_PER_TURN, Channel } from './channel.js';
 import { copy } from './codec/copy.js';
 import { SchedulerDownError } from './errors.js';
 import { type Outcome, PortableHost } from './host.js';
@@ -174,7 +174,7 @@ export class SchedulerGroup {
     this.#table = new LoadTable(this.count);
     this.#host = new PortableHost(this.local, (id, outcome) => this.#settle(id, outcome));
     this.local.poll = () => {
-      this.#channel.drain(0, this.#take);
+      this.#channel.drain(0, this.#take, BATCHES_PER_TURN);
       this.#table.publish(0, this.local);
     };
     this.#idle = sleepOnInbox(this.local, this.#channel, 0, this.#spinMs);

@@ -1,7 +1,7 @@
 // The entry of every scheduler's worker thread but the first: a Scheduler fed by its inbox, with the
 // group's services installed beside it.
 import { workerData } from 'node:worker_threads';
-import { Channel } from './channel.js';
+import { BATCHES_PER_TURN, Channel } from './channel.js';
 import { PortableHost } from './host.js';
 import { LoadTable } from './load-table.js';
 import type { ToGroup, ToWorker, WorkerData } from './messages.js';
@@ -59,7 +59,7 @@ installServices(data.services, parts).then(
   (services) => {
     const take = (message: unknown) => deliver(services, message);
     scheduler.poll = () => {
-      channel.drain(data.index, take);
+      channel.drain(data.index, take, BATCHES_PER_TURN);
       table.publish(data.index, scheduler);
     };
     const { idle } = sleepOnInbox(scheduler, channel, data.index, data.spinMs);

@@ -143,3 +143,21 @@ it('refuses at send a message too big for its heap ever to carry, and goes on wi
   channel.drain(0, (message) => received.push(message));
   expect(received).toEqual(['before', 'after']);
 });
+
+it('takes at most maxBatches batches per drain, oldest first, and the rest on the next', () => {
+  const heap = SharedHeap.create({ bytes: 64 * 1024 });
+  const inboxes = [LMSQueue.create({ capacity: 8 }).buffer];
+  const channel = new Channel(heap.buffer, inboxes);
+  for (let batch = 0; batch < 3; batch++) {
+    channel.send(0, `batch ${batch}, first`);
+    channel.send(0, `batch ${batch}, second`);
+    channel.flush(); // one batch per flush
+  }
+  const received: unknown[] = [];
+  expect(channel.drain(0, (message) => received.push(message), 2)).toBe(4);
+  expect(received).toEqual(['batch 0, first', 'batch 0, second', 'batch 1, first', 'batch 1, second']);
+  expect(channel.depth(0)).toBe(1);
+  expect(channel.drain(0, (message) => received.push(message), 2)).toBe(2);
+  expect(received.slice(4)).toEqual(['batch 2, first', 'batch 2, second']);
+  expect(heap.stats().allocations).toBe(0);
+});
