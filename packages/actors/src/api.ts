@@ -445,16 +445,21 @@ export function* processInfo(pid: Pid): Generator<unknown, ProcessInfo | undefin
  * send(pid, 'hello');
  * console.log(await ended); // 'hello'
  * ```
- * @throws as `spawn` does; TypeError for `options.affinity` (the process runs here).
+ * @throws as `spawn` does; TypeError for an `options.affinity` other than `'local'` (the process
+ *   runs here, a `defineProcess` definition too).
  */
 export function spawnSettled<T>(
   body: () => Generator<unknown, T, unknown>,
-  options?: Omit<SpawnOptions, 'affinity'>,
+  options?: SpawnOptions,
 ): [Pid, Promise<T>] {
-  if (typeof options === 'object' && options !== null && 'affinity' in options) {
-    throw new TypeError("options.affinity: spawnSettled runs its process on the caller's core");
+  const affinity = typeof options === 'object' && options !== null ? options.affinity : undefined;
+  if (affinity !== undefined && affinity !== 'local') {
+    throw new TypeError(
+      `options.affinity: spawnSettled runs its process on the caller's core, got ${String(affinity)}`,
+    );
   }
-  const pid = spawn(body, options);
+  // On this core, a module-level definition too: its end settles the promise here.
+  const pid = spawn(body, { ...options, affinity: 'local' });
   const proc = runtimeFor('spawnSettled').processes.get(pid) as Process;
   const ended = new Promise<T>((resolve, reject) => {
     proc.settle = (outcome) => (outcome.ok ? resolve(outcome.value as T) : reject(outcome.error));

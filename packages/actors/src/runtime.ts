@@ -222,23 +222,29 @@ export class Runtime implements Service {
    */
   #routeAway(to: Pid, signal: Signal, share = false): void {
     const where = this.table.coreOf(to);
-    if (where === NOT_ALIVE) this.#undeliverable(signal);
-    else if (where !== this.core.index && !this.migration.holds(to, where))
+    if (where === NOT_ALIVE) {
+      this.#undeliverable(signal);
+      return;
+    }
+    const holding = this.migration.holds(to, where);
+    if (where !== this.core.index && !holding) {
       this.core.send(where, signal, share);
+      return;
+    }
+    // Kept as objects until the process starts here, or has moved: a message is copied now, as the
+    // channel would have.
+    const kept =
+      signal.k === 'msg' && !share && !needsNoCopy(signal.body)
+        ? { ...signal, body: copy(signal.body, 'message') }
+        : signal;
+    // Behind what this core held back while the process moved here, even once the table names
+    // this core: what one sender sends keeps its order.
+    if (holding) this.migration.hold(to, kept, share);
     else {
-      // Kept as objects until the process starts here, or has moved: a message is copied now, as
-      // the channel would have.
-      const kept =
-        signal.k === 'msg' && !share && !needsNoCopy(signal.body)
-          ? { ...signal, body: copy(signal.body, 'message') }
-          : signal;
-      if (where !== this.core.index) this.migration.hold(to, kept, share);
-      else {
-        // Spawned (or moved) here by another core, and not arrived yet.
-        const early = this.#embryos.get(to);
-        if (early === undefined) this.#embryos.set(to, [kept]);
-        else early.push(kept);
-      }
+      // Spawned (or moved) here by another core, and not arrived yet.
+      const early = this.#embryos.get(to);
+      if (early === undefined) this.#embryos.set(to, [kept]);
+      else early.push(kept);
     }
   }
 

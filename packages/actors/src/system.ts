@@ -4,7 +4,7 @@ import { processInfo, self, send, spawnSettled } from './api.js';
 import { setRuntime } from './current.js';
 import { NameTable } from './name-table.js';
 import { isPid, MAX_PROCESSES, type Pid } from './pid.js';
-import type { ProcessInfo } from './process.js';
+import type { Process, ProcessInfo } from './process.js';
 import { ProcessTable } from './process-table.js';
 import { after, receive } from './receive.js';
 import type { Runtime, RuntimeShared } from './runtime.js';
@@ -115,7 +115,17 @@ export class ActorSystem {
   async stop(): Promise<void> {
     if (current !== this) return;
     current = undefined;
-    for (const proc of [...this.#runtime.processes.values()]) this.#runtime.terminate(proc, 'shutdown');
+    // Again while ending some starts others (a `finally` that spawns): every process ends.
+    const ended = new Set<Process>();
+    for (let more = true; more; ) {
+      more = false;
+      for (const proc of [...this.#runtime.processes.values()]) {
+        if (ended.has(proc)) continue;
+        ended.add(proc);
+        more = true;
+        this.#runtime.terminate(proc, 'shutdown');
+      }
+    }
     await this.group.stop();
     setRuntime(undefined);
   }

@@ -27,7 +27,17 @@ import {
   trapExit,
   whereis,
 } from '../dist/index.js';
-import { caster, client, homebound, ledger, mover, rest, shuttle, spinner } from './workers/migration.mjs';
+import {
+  caster,
+  client,
+  eagerCaster,
+  homebound,
+  ledger,
+  mover,
+  rest,
+  shuttle,
+  spinner,
+} from './workers/migration.mjs';
 
 interface Report {
   count: number;
@@ -97,6 +107,22 @@ describe('moving a server between cores', () => {
     });
     expect(report).toMatchObject({ count: 5_000, disorder: 0 });
   }, 20_000);
+
+  it("keeps the order of its new core's sends made while it moved, and of those made after the table names that core", async () => {
+    for (let round = 0; round < 3; round++) {
+      const report = await system.run(function* () {
+        const me = self();
+        const server = (yield* startServer(ledger, [], { affinity: 0 })) as Pid;
+        spawn(spinner, [0.2, 200], { affinity: 0 });
+        spawn(eagerCaster, [server, 1, 30_000, me], { affinity: 1 });
+        yield* sleep(5);
+        while (!migrate(server, 1)) yield* sleep(0);
+        yield* receive(on(['cast', _]));
+        return (yield* call(server, ['report'], 20_000)) as unknown as Report;
+      });
+      expect(report).toMatchObject({ count: 30_000, disorder: 0 });
+    }
+  }, 30_000);
 
   it('takes its name, links and monitors along', async () => {
     await system.run(function* () {

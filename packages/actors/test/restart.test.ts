@@ -19,6 +19,7 @@ import {
   startServer,
 } from '../dist/index.js';
 import { kvStore } from './workers/otp.mjs';
+import { echo } from './workers/procs.mjs';
 
 it('spawnSettled resolves with what the body returns, and rejects with what ends it', async () => {
   const system = await start({ schedulers: 1 });
@@ -93,4 +94,33 @@ it('calls work after a restart, even when the first system stopped before its re
   expect(CallError.isInstance(timedOut) && timedOut.reason).toBe('timeout');
   expect(strays).toEqual([]);
   await system.stop();
+});
+
+it('spawnSettled runs a module-level definition here too, and settles what stop() ends, even what ending started', async () => {
+  const system = await start({ schedulers: 2 });
+  const [pid, ended] = spawnSettled(echo);
+  expect((await system.processInfo(pid))?.core).toBe(0);
+  send(pid, [pid, 'stop']);
+  await expect(ended).resolves.toBe('stopped');
+  let late: Promise<unknown> | undefined;
+  const [, first] = spawnSettled(function* () {
+    try {
+      yield* receive();
+    } finally {
+      // Started while stop() ends this one.
+      late = spawnSettled(function* () {
+        yield* receive();
+      })[1];
+      late.catch(() => {}); // looked at below, after stop()
+    }
+  });
+  first.catch(() => {});
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  await system.stop();
+  await expect(late).rejects.toEqual(new ExitSignal('shutdown'));
+});
+
+it('an awaited operation rejects, rather than throws, when it cannot start', async () => {
+  const failed = call(12345678 as Pid, ['x']).catch((error: unknown) => error);
+  expect(await failed).toMatchObject({ message: expect.stringMatching(/no actor system is running/) });
 });

@@ -107,7 +107,7 @@ export function makeCore(parts: CoreParts, service: number): Core {
     count,
     scheduler,
     send: (to, m, share) => channel.send(to, [service, m] satisfies ServiceMessage, share),
-    check: (m, share) => channel.check(m, share),
+    check: (m, share) => channel.check([service, m] satisfies ServiceMessage, share),
     pick: (excluding = -1) => twoChoices(count, excluding, placed),
     adjustLoad: (i, delta) => table.place(i, delta),
   };

@@ -46,5 +46,14 @@ export class Operation<T> implements PromiseLike<T> {
   }
 }
 
-/** Runs `body` as a process on this thread; the promise settles however the process ends. */
-const inProcess = <T>(body: () => Generator<unknown, T, unknown>): Promise<T> => spawnSettled(body)[1];
+/**
+ * Runs `body` as a process on this thread; the promise settles however the process ends, and
+ * rejects (rather than throws) when it cannot start — no system, a full process table.
+ */
+function inProcess<T>(body: () => Generator<unknown, T, unknown>): Promise<T> {
+  try {
+    return spawnSettled(body)[1];
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}

@@ -8,3 +8,4 @@ export declare const caster: ProcessDefinition<[server: Pid, id: number, count: 
 export declare const spinner: ProcessDefinition<[ms: number, slices: number]>;
 export declare const mover: ProcessDefinition<[server: Pid, core: number, ms: number, parent: Pid]>;
 export declare const homebound: ServerDefinition<[padBytes?: number]>;
+export declare const eagerCaster: ProcessDefinition<[server: Pid, id: number, count: number, parent: Pid]>;

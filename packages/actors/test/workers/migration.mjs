@@ -92,3 +92,16 @@ export const mover = defineProcess(import.meta.url, 'mover', function* (server, 
   yield* sleep(ms);
   send(parent, ['mover', migrate(server, core)]);
 });
+
+/** Casts `count` numbered notes to `server`, one per time slice; then tells `parent`. */
+export const eagerCaster = defineProcess(
+  import.meta.url,
+  'eagerCaster',
+  function* (server, id, count, parent) {
+    for (let seq = 0; seq < count; seq++) {
+      cast(server, ['note', id, seq]);
+      yield;
+    }
+    send(parent, ['cast', id]);
+  },
+);
