@@ -74,7 +74,8 @@ export type ReceiveResult<C extends unknown[]> = [Extract<C[number], Clause<unkn
   ? unknown
   : ResultOf<C[number]>;
 
-const isGenerator = (value: unknown): value is Generator<unknown, unknown, unknown> =>
+/** True for a generator, or an iterator that says it is one (a `receive`). */
+export const isGenerator = (value: unknown): value is Generator<unknown, unknown, unknown> =>
   Object.prototype.toString.call(value) === '[object Generator]';
 
 /**

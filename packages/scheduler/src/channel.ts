@@ -126,9 +126,7 @@ export class Channel {
     if (batch.length - before > this.#largest) {
       const size = batch.length - before;
       batch.truncate(before);
-      throw new RangeError(
-        `message is ${size} bytes encoded, more than the channel's heap can ever carry (${this.#largest} bytes; see options.heapBytes)`,
-      );
+      throw this.#tooBig(size);
     }
     this.#openCounts[to] = (this.#openCounts[to] as number) + 1;
     if (batch.length >= this.#batchBytes) this.#commit(to);
@@ -150,9 +148,7 @@ export class Channel {
     try {
       scratch.append(message, 'message', share);
       if (scratch.length > this.#largest) {
-        throw new RangeError(
-          `message is ${scratch.length} bytes encoded, more than the channel's heap can ever carry (${this.#largest} bytes; see options.heapBytes)`,
-        );
+        throw this.#tooBig(scratch.length);
       }
     } finally {
       scratch.clear();
@@ -249,6 +245,12 @@ export class Channel {
   /** Batches of messages waiting in inbox `index`. */
   depth(index: number): number {
     return (this.#inboxes[index] as LMSQueue).size();
+  }
+
+  #tooBig(size: number): RangeError {
+    return new RangeError(
+      `message is ${size} bytes encoded, more than the channel's heap can ever carry (${this.#largest} bytes; see options.heapBytes)`,
+    );
   }
 
   /** Sends the open batch of receiver `to`, or holds it back behind those waiting already. */

@@ -4,7 +4,7 @@ import { reasonOf } from '../errors.js';
 import { isArray } from '../patterns.js';
 import type { Pid } from '../pid.js';
 import type { Resumable } from '../process.js';
-import { receive } from '../receive.js';
+import { isGenerator, receive } from '../receive.js';
 import type { ProcessBody } from '../runtime.js';
 import { show } from './call-error.js';
 import {
@@ -154,9 +154,6 @@ export function serverRef<Q, C>(_definition: ServerDefinition<never, Q, C>, name
   if (typeof name !== 'string' || name === '') throw new TypeError('name must be a non-empty string');
   return name as ServerName<Q, C>;
 }
-
-const isGenerator = (value: unknown): value is Generator<unknown, unknown, unknown> =>
-  typeof (value as Generator | null | undefined)?.next === 'function' && !Array.isArray(value);
 
 /**
  * What a server that moved to another core starts with there, in place of its starter: its parent
