@@ -180,28 +180,22 @@ export class Runtime implements Service {
    * `[to, body]` pair (see `CrossCoreMessage`).
    */
   send(to: Pid, body: unknown, mode: SendMode): void {
+    const share = mode === 'share';
     const local = this.processes.get(to);
     if (local !== undefined) {
-      local.mailbox.push(mode === 'share' || needsNoCopy(body) ? body : copy(body, 'message'));
-      this.#wake(local);
+      this.#mail(local, share || needsNoCopy(body) ? body : copy(body, 'message'));
       return;
     }
     const where = this.table.coreOf(to);
     if (where === NOT_ALIVE) return; // a dead pid: nothing happens, as in Erlang
-    if (where === this.core.index || this.migration.holds(to, where)) {
-      try {
-        this.#routeAway(to, { k: 'msg', to, body }, mode === 'share');
-      } catch (error) {
-        if (CodecError.isInstance(error)) throw relocate(error, 'body', 'message');
-        throw error;
-      }
-      return;
-    }
+    // The common case goes as a pair; a process not started here yet, or on the move, gets a signal.
+    const direct = where !== this.core.index && !this.migration.holds(to, where);
     try {
-      this.core.send(where, [to, body] satisfies CrossCoreMessage, mode === 'share');
+      if (direct) this.core.send(where, [to, body] satisfies CrossCoreMessage, share);
+      else this.#routeAway(to, { k: 'msg', to, body }, share);
     } catch (error) {
-      // Located from the body on: the service envelope and the pair are the runtime's.
-      if (CodecError.isInstance(error)) throw relocate(error, 2, 'message');
+      // Located from the body on: the service envelope and the pair, or the signal, are the runtime's.
+      if (CodecError.isInstance(error)) throw relocate(error, direct ? 2 : 'body', 'message');
       throw error;
     }
   }
@@ -260,10 +254,7 @@ export class Runtime implements Service {
       const [to, body] = message as CrossCoreMessage;
       const local = this.processes.get(to);
       if (local === undefined) this.#routeAway(to, { k: 'msg', to, body }, true);
-      else {
-        local.mailbox.push(body);
-        this.#wake(local);
-      }
+      else this.#mail(local, body);
       return;
     }
     const signal = message as Signal | SpawnRequest | DeadPids | MoveSignal | Arrival;
@@ -306,8 +297,7 @@ export class Runtime implements Service {
   #deliver(proc: Process, signal: Signal): void {
     switch (signal.k) {
       case 'msg':
-        proc.mailbox.push(signal.body);
-        this.#wake(proc);
+        this.#mail(proc, signal.body);
         return;
       case 'exit':
         this.#exitSignal(proc, signal.from, signal.reason, signal.link);
@@ -325,10 +315,8 @@ export class Runtime implements Service {
         if (proc.watchersOrNone.size > 0) proc.watchers.delete(signal.ref);
         return;
       case 'down':
-        if (proc.monitorsOrNone.has(signal.ref) && proc.monitors.delete(signal.ref)) {
-          proc.mailbox.push(['DOWN', signal.ref, 'process', signal.pid, signal.reason]);
-          this.#wake(proc);
-        }
+        if (proc.monitorsOrNone.has(signal.ref) && proc.monitors.delete(signal.ref))
+          this.#mail(proc, ['DOWN', signal.ref, 'process', signal.pid, signal.reason]);
         return;
       case 'named':
         proc.name = signal.name;
@@ -343,11 +331,15 @@ export class Runtime implements Service {
   #exitSignal(proc: Process, from: Pid, reason: unknown, link: boolean): void {
     if (link && !(proc.linksOrNone.has(from) && proc.links.delete(from))) return; // unlinked meanwhile: the signal is void
     if (reason === 'kill' && !link) this.terminate(proc, 'killed');
-    else if (proc.trapExit) {
-      proc.mailbox.push(['EXIT', from, reason]);
-      this.#wake(proc);
-    } else if (reason !== 'normal') this.terminate(proc, reason);
+    else if (proc.trapExit) this.#mail(proc, ['EXIT', from, reason]);
+    else if (reason !== 'normal') this.terminate(proc, reason);
     else if (from === proc.pid) this.terminate(proc, 'normal');
+  }
+
+  /** Puts `message` in `proc`'s mailbox and wakes it if it waits. */
+  #mail(proc: Process, message: unknown): void {
+    proc.mailbox.push(message);
+    this.#wake(proc);
   }
 
   #wake(proc: Process): void {
