@@ -75,7 +75,8 @@ function checkSpawnOptions(options: unknown, count: number): SpawnOptions {
   return o;
 }
 
-function checkPid(what: string, pid: unknown): Pid {
+/** `pid`, if it is one. @throws TypeError naming `what` otherwise. */
+export function checkPid(what: string, pid: unknown): Pid {
   if (!isPid(pid))
     throw new TypeError(
       `${what} must be a pid, got ${typeof pid === 'string' ? JSON.stringify(pid) : String(pid)}`,

@@ -1,9 +1,9 @@
 import { BlockPool } from '@beamish/arena';
 import { type GroupOptions, type SchedulerGroup, startSchedulers } from '@beamish/scheduler';
-import { processInfo, self, send, spawnSettled } from './api.js';
+import { checkPid, processInfo, self, send, spawnSettled } from './api.js';
 import { setRuntime } from './current.js';
 import { NameTable } from './name-table.js';
-import { isPid, MAX_PROCESSES, type Pid } from './pid.js';
+import { MAX_PROCESSES, type Pid } from './pid.js';
 import type { Process, ProcessInfo } from './process.js';
 import { ProcessTable } from './process-table.js';
 import { after, receive } from './receive.js';
@@ -100,7 +100,7 @@ export class ActorSystem {
    * @throws TypeError when `pid` is not a pid.
    */
   processInfo(pid: Pid): Promise<ProcessInfo | undefined> {
-    if (!isPid(pid)) throw new TypeError(`pid must be a pid, got ${String(pid)}`);
+    checkPid('pid', pid); // at the call, not when the process runs
     return this.run(() => processInfo(pid));
   }
 
