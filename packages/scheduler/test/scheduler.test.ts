@@ -141,13 +141,17 @@ describe('parking', () => {
   it('ignores the timer of a park that ended early when the task parks again', async () => {
     const scheduler = new Scheduler();
     const task = scheduler.spawn(function* () {
-      const early = yield new Park(10); // unparked after ~1 ms: its 10 ms timer is stale
+      const early = yield new Park(10); // unparked in the same turn: its 10 ms timer is stale
       const started = performance.now();
       const late = yield new Park(40);
       return { early, late, waited: performance.now() - started };
     });
-    await new Promise((resolve) => setTimeout(resolve, 1));
-    scheduler.unpark(task, 'early');
+    // A second task unparks the first right after its first slice, with no timer in between,
+    // so however late the event loop runs, the unpark wins the race against the 10 ms timer.
+    scheduler.spawn(function* () {
+      expect(task.state).toBe('waiting');
+      scheduler.unpark(task, 'early');
+    });
     const { early, late, waited } = await task;
     expect(early).toBe('early');
     expect(late).toBe(TIMED_OUT);
