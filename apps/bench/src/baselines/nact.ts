@@ -32,17 +32,16 @@ export class NactBaseline {
   /** A ring of `size` actors, made once; `pass(hops)` sends a token round it for `hops` hops. */
   ring(size: number): (hops: number) => Promise<void> {
     let done: () => void = () => {};
-    let first: NactRef | undefined;
-    let next: NactRef | undefined;
+    // Each actor passes the token to the one made before it; the first closes the ring with the last.
+    let last: NactRef | undefined;
     for (let i = 0; i < size; i++) {
-      const to = next;
-      next = spawnStateless(this.#system, (hops: number) => {
+      const before = last;
+      last = spawnStateless(this.#system, (hops: number) => {
         if (hops === 0) done();
-        else dispatch(to ?? (first as NactRef), hops - 1);
+        else dispatch(before ?? (last as NactRef), hops - 1);
       });
-      if (i === 0) first = next;
     }
-    const head = next as NactRef;
+    const head = last as NactRef;
     return (hops) =>
       new Promise((resolve) => {
         done = resolve;

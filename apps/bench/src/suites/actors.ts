@@ -79,21 +79,21 @@ async function pingPongCases(count: number, baseline: NactBaseline): Promise<Ben
 
 async function ringCases(size: number, hops: number, baseline: NactBaseline): Promise<BenchCase[]> {
   let done: () => void = () => {};
-  let next: Pid | undefined;
-  let first: Pid | undefined;
+  // Each process passes the token to the one spawned before it; the first closes the ring by
+  // passing it to the last (known by the time any process runs).
+  let last: Pid | undefined;
   for (let i = 0; i < size; i++) {
-    const to = next;
-    next = spawn(function* () {
-      const after = to ?? (first as Pid);
+    const before = last;
+    last = spawn(function* () {
+      const after = before ?? (last as Pid);
       for (;;) {
         const left = (yield* receive()) as number;
         if (left === 0) done();
         else send(after, left - 1);
       }
     });
-    if (i === 0) first = next;
   }
-  const head = next as Pid;
+  const head = last as Pid;
   const nactRing = baseline.ring(size);
   const name = `ring of ${size.toLocaleString('en')} processes, ${hops.toLocaleString('en')} hops`;
   const ours = () =>
