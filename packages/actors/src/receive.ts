@@ -98,14 +98,46 @@ export function receive<C extends Array<Clause<unknown> | After<unknown>>>(
 export function receive(
   ...clauses: Array<Clause<unknown> | After<unknown>>
 ): Generator<unknown, unknown, unknown> {
-  return new Receiving(currentProcess('receive'), clauses);
+  const proc = currentProcess('receive');
+  return clauses.length === 0 ? ANY_MESSAGE : new Receiving(proc, clauses);
 }
-
-const NO_CLAUSES: ReadonlyArray<Clause<unknown>> = Object.freeze([]);
 
 /** The result of a step that waits, or that ends the receive with `value`. */
 const step = (done: boolean, value: unknown): IteratorResult<unknown, unknown> =>
   ({ done, value }) as IteratorResult<unknown, unknown>;
+
+/** What a receive yields to wait for a message without a timeout: one object for every wait. */
+const WAITING: IteratorResult<unknown, unknown> = Object.freeze({ done: false, value: WAIT_FOR_EVER });
+
+/**
+ * A receive without clauses. It has no state — it takes the oldest message of the process that runs
+ * it, or waits — so one object serves every process: the commonest receive allocates nothing, and a
+ * process waiting in it carries no receive of its own.
+ */
+class AnyMessage implements Generator<unknown, unknown, unknown> {
+  next(): IteratorResult<unknown, unknown> {
+    const proc = currentProcess('receive');
+    return proc.head < proc.mailbox.length ? step(true, proc.take(proc.head)) : WAITING;
+  }
+
+  throw(error: unknown): IteratorResult<unknown, unknown> {
+    throw error;
+  }
+
+  return(value?: unknown): IteratorResult<unknown, unknown> {
+    return step(true, value);
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+
+  /** A receive that a handler returns is run like a generator (see `isGenerator`). */
+  get [Symbol.toStringTag](): string {
+    return 'Generator';
+  }
+}
+const ANY_MESSAGE = new AnyMessage();
 
 /**
  * A receive in progress: the iterator that `yield*` drives. Written by hand rather than as a
@@ -136,8 +168,7 @@ class Receiving implements Generator<unknown, unknown, unknown> {
       else throw new TypeError(`clauses[${i}] must be on(pattern, handler?) or after(ms, handler?)`);
     }
     this.#proc = proc;
-    // A receive without clauses keeps no array of its own: most waiting processes wait in one.
-    this.#clauses = clauses.length === 0 ? NO_CLAUSES : clauses;
+    this.#clauses = clauses;
     this.#timeout = timeout;
     this.#selective = selective;
     this.#deadline =
@@ -164,7 +195,7 @@ class Receiving implements Generator<unknown, unknown, unknown> {
           : this.#run(clause.handler(message as never));
       }
     }
-    if (this.#deadline === Number.POSITIVE_INFINITY) return step(false, WAIT_FOR_EVER);
+    if (this.#deadline === Number.POSITIVE_INFINITY) return WAITING;
     const remaining = this.#deadline - performance.now();
     if (remaining <= 0) return this.#run((this.#timeout as After<unknown>).handler?.());
     // Woken by a new message (looked at from #index on) or by the timeout (which ends it above).

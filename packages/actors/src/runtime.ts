@@ -10,6 +10,7 @@ import {
   type Task,
 } from '@beamish/scheduler';
 import { ExitSignal, reasonOf } from './errors.js';
+import { LocalProcesses } from './local-processes.js';
 import { Migration } from './migration.js';
 import { NameTable } from './name-table.js';
 import { makeRef, type Pid, type Ref } from './pid.js';
@@ -90,7 +91,7 @@ export class Runtime implements Service {
   readonly table: ProcessTable;
   readonly names: NameTable;
   readonly pool: BlockPool;
-  readonly processes = new Map<Pid, Process>();
+  readonly processes = new LocalProcesses();
   /** Signals for processes another core has spawned (or moved) here, that have not arrived yet. */
   readonly #embryos = new Map<Pid, Signal[]>();
   readonly migration = new Migration(this);
@@ -142,7 +143,7 @@ export class Runtime implements Service {
       for (const [ref, watcher] of arrival.watchers) proc.watchers.set(ref, watcher);
       for (const message of arrival.mailbox) proc.mailbox.push(message);
     }
-    this.processes.set(pid, proc);
+    this.processes.set(proc);
     const task = this.scheduler.spawn(spawn.body);
     task.context = proc;
     proc.task = task;
@@ -478,7 +479,7 @@ export class Runtime implements Service {
   /** Processes that died with their core: their links and monitors here hear `scheduler_down`. */
   #diedWithCore(pids: Pid[]): void {
     const dead = new Set<number>(pids);
-    for (const proc of [...this.processes.values()]) {
+    for (const proc of this.processes.values()) {
       for (const other of proc.linksOrNone) {
         if (dead.has(other))
           this.#deliver(proc, { k: 'exit', to: proc.pid, from: other, reason: 'scheduler_down', link: true });

@@ -119,7 +119,7 @@ export class ActorSystem {
     const ended = new Set<Process>();
     for (let more = true; more; ) {
       more = false;
-      for (const proc of [...this.#runtime.processes.values()]) {
+      for (const proc of this.#runtime.processes.values()) {
         if (ended.has(proc)) continue;
         ended.add(proc);
         more = true;
