@@ -90,7 +90,7 @@ export class Migration {
   movable(proc: Process): boolean {
     return (
       proc.resumable?.atRest === true &&
-      proc.task?.state === 'waiting' &&
+      proc.state === 'waiting' &&
       !proc.exiting &&
       !proc.moving &&
       proc.arena === undefined &&

@@ -1,5 +1,5 @@
 import type { Arena } from '@beamish/arena';
-import type { Outcome, Task } from '@beamish/scheduler';
+import { type Outcome, Task } from '@beamish/scheduler';
 import type { Location } from './definition.js';
 import type { Pid, Ref } from './pid.js';
 import type { SendMode } from './signals.js';
@@ -69,21 +69,30 @@ class Extra {
 const NO_EXTRA: Readonly<Extra> = Object.freeze(new Extra());
 
 /**
- * One process on this core: its mailbox, links and monitors. The process's code runs as a task of
- * the core's scheduler; the task's `context` is this object. Six fields: an idle process is mostly
- * its generator and its receive, and what it may need later is made when it first needs it.
+ * One process on this core: its mailbox, links and monitors. It is the scheduler task that runs its
+ * code, too (one object per process rather than two), with five fields of its own: an idle process
+ * is mostly its generator, and what it may need later is made when it first needs it.
  */
-export class Process {
+export class Process extends Task {
   readonly pid: Pid;
   /** Messages not yet received, oldest first, from `head` on (the ones before are taken). */
   readonly mailbox: unknown[] = [];
   head = 0;
-  task: Task | undefined = undefined;
   #flags = 0;
   #extra: Extra = NO_EXTRA;
 
-  constructor(pid: Pid) {
+  constructor(pid: Pid, body: Generator<unknown, unknown, unknown>) {
+    super(body);
     this.pid = pid;
+  }
+
+  /**
+   * Not awaitable, unlike other tasks: a process that reached a promise's resolution by mistake
+   * would otherwise turn its exit into that promise's rejection. Throwing makes the mistake loud.
+   */
+  // biome-ignore lint/suspicious/noThenProperty: it overrides Task's, to make a process not thenable
+  override then(): never {
+    throw new TypeError('a process is not awaitable (spawnSettled gives a promise of its end)');
   }
 
   /** Whether exit signals arrive as messages. */

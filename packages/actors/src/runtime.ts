@@ -106,8 +106,8 @@ export class Runtime implements Service {
 
   /** The process whose slice is running on this thread, if any. */
   current(): Process | undefined {
-    const context = this.scheduler.current?.context;
-    return context instanceof Process ? context : undefined;
+    const task = this.scheduler.current;
+    return task instanceof Process ? task : undefined;
   }
 
   /** Allocates a pid on `core`, counting it in the load table. */
@@ -125,9 +125,9 @@ export class Runtime implements Service {
   }
 
   /** Starts a process on this core. */
-  spawnHere(spawn: LocalSpawn): Process {
+  spawnHere(spawn: LocalSpawn): void {
     const { pid, options } = spawn;
-    const proc = new Process(pid);
+    const proc = new Process(pid, spawn.body);
     // Only what was given: the defaults live in Process.
     if (options.trapExit !== undefined) proc.trapExit = options.trapExit;
     if (options.mode !== undefined) proc.mode = options.mode;
@@ -144,16 +144,13 @@ export class Runtime implements Service {
       for (const message of arrival.mailbox) proc.mailbox.push(message);
     }
     this.processes.set(proc);
-    const task = this.scheduler.spawn(spawn.body);
-    task.context = proc;
-    proc.task = task;
-    task.onEnd = this.#ended;
+    proc.onEnd = this.#ended;
+    this.scheduler.start(proc);
     const early = this.#embryos.get(pid);
     if (early !== undefined) {
       this.#embryos.delete(pid);
       for (const signal of early) this.#deliver(proc, signal);
     }
-    return proc;
   }
 
   /** Asks core `core` to start `module`'s export `name` under the pid the caller allocated. */
@@ -245,8 +242,8 @@ export class Runtime implements Service {
 
   /** Ends `proc` with `reason` at once (at the end of its slice, if it is the one running). */
   terminate(proc: Process, reason: unknown): void {
-    if (proc.exiting || proc.task === undefined) return;
-    this.scheduler.cancel(proc.task, new ExitSignal(reason));
+    if (proc.exiting) return;
+    this.scheduler.cancel(proc, new ExitSignal(reason));
   }
 
   /** A message from another core's runtime. */
@@ -344,9 +341,7 @@ export class Runtime implements Service {
   }
 
   #wake(proc: Process): void {
-    const task = proc.task;
-    if (task !== undefined && task.state === 'waiting' && !proc.moving)
-      this.scheduler.unpark(task, undefined);
+    if (proc.state === 'waiting' && !proc.moving) this.scheduler.unpark(proc, undefined);
   }
 
   /** Wakes `proc` if messages wait for it (after a move that did not happen). */
@@ -364,7 +359,7 @@ export class Runtime implements Service {
     proc.exiting = true; // nothing reaches it here any more, and its end is not an exit
     this.processes.delete(proc.pid);
     this.migration.forget(proc);
-    if (proc.task !== undefined) this.scheduler.cancel(proc.task, new ExitSignal('moved'));
+    this.scheduler.cancel(proc, new ExitSignal('moved'));
   }
 
   /** Starts here a process that moved from another core, in the place of its module-level definition. */
@@ -378,7 +373,7 @@ export class Runtime implements Service {
 
   /** One handler for every process's task: a closure per process would weigh on idle processes. */
   readonly #ended = (outcome: Outcome<unknown>, task: Task): void => {
-    const proc = task.context as Process;
+    const proc = task as Process;
     this.#exited(proc, outcome.ok ? 'normal' : reasonOf(outcome.error));
     proc.settle?.(outcome);
   };
@@ -434,15 +429,15 @@ export class Runtime implements Service {
   }
 
   #spawnArrived(request: SpawnRequest): void {
-    this.#startDefinition(request.module, request.name, request.args, (body) =>
+    this.#startDefinition(request.module, request.name, request.args, (body) => {
       this.spawnHere({
         body,
         options: request.options,
         pid: request.to,
         linkTo: request.linkTo,
         monitor: request.monitor,
-      }),
-    );
+      });
+    });
   }
 
   /**
@@ -497,14 +492,13 @@ export class Runtime implements Service {
 
   /** What `processInfo` reports of `proc`, a process on this core. */
   infoOf(proc: Process): ProcessInfo {
-    const task = proc.task;
     return {
       pid: proc.pid,
-      status: proc.exiting ? 'exiting' : task?.state === 'waiting' ? 'waiting' : 'runnable',
+      status: proc.exiting ? 'exiting' : proc.state === 'waiting' ? 'waiting' : 'runnable',
       core: this.core.index,
       registeredName: proc.name,
       messageQueueLength: proc.queued,
-      slices: task?.slices ?? 0,
+      slices: proc.slices,
       heapBytes: proc.arena?.stats().bytesHeld ?? 0,
       links: [...proc.linksOrNone],
       monitors: [...proc.monitorsOrNone.values()],

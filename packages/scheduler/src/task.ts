@@ -6,13 +6,16 @@ export type TaskBody<T> = () => Generator<unknown, T, unknown>;
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
+/** Task ids are counted per thread, so a subclass can be made before a scheduler takes it. */
+let nextId = 1;
+
 /**
  * One task on a scheduler. Await it (it is a `PromiseLike`) for the value its body returns, or the
  * error it threw.
  */
 export class Task<T = unknown> implements PromiseLike<T> {
-  /** Unique on its scheduler. */
-  readonly id: number;
+  /** Unique on its thread. */
+  readonly id: number = nextId++;
   /** What the task is doing. */
   state: TaskState = 'runnable';
   /** Slices it has run so far. */
@@ -38,9 +41,11 @@ export class Task<T = unknown> implements PromiseLike<T> {
   #settle: ((outcome: Outcome<unknown>) => void) | undefined;
   #promise: Promise<T> | undefined;
 
-  /** @internal */
-  constructor(id: number, generator: Generator<unknown, T, unknown>) {
-    this.id = id;
+  /**
+   * @internal Made by `Scheduler.spawn`, or by a subclass that carries its own state (a process)
+   * and is started with `Scheduler.start`.
+   */
+  constructor(generator: Generator<unknown, T, unknown>) {
     this.generator = generator;
   }
 
