@@ -146,7 +146,9 @@ function spawnWith(
   const location = locationOf(body);
   const here = runtime.core.index;
   const at =
-    location === undefined || options.affinity === 'local' ? here : (options.affinity ?? runtime.core.pick());
+    location === undefined || options.affinity === 'local'
+      ? here
+      : (options.affinity ?? runtime.core.placeNear());
   // A closure's generator is made here and now: a body that is not a generator function fails
   // before anything is allocated.
   let generator: ProcessBody | undefined;

@@ -53,7 +53,7 @@ export class PortableHost {
       if (request === undefined || request.pinned === true) return false;
       return task.slices === 0 || (request.migratable === true && task.snapshot !== undefined);
     };
-    return this.#scheduler.withdraw(movable, count).map((task) => {
+    return this.#scheduler.withdraw(tasks.keys(), movable, count).map((task) => {
       const request = tasks.get(task) as PortableRequest;
       tasks.delete(task);
       return task.snapshot === undefined ? request : { ...request, resumeFrom: task.snapshot };

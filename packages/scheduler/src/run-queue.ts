@@ -27,18 +27,6 @@ export class RunQueue<T> {
     return item;
   }
 
-  /** Removes the items for which `keep` is false, keeping the order of the rest. */
-  filter(keep: (item: T) => boolean): T[] {
-    const removed: T[] = [];
-    const count = this.#length;
-    for (let i = 0; i < count; i++) {
-      const item = this.shift();
-      if (keep(item)) this.push(item);
-      else removed.push(item);
-    }
-    return removed;
-  }
-
   #grow(): void {
     const old = this.#items;
     const items: Array<T | undefined> = new Array(old.length * 2);

@@ -223,19 +223,19 @@ export class Scheduler {
   }
 
   /**
-   * @internal Takes up to `max` runnable tasks that `movable` accepts off this scheduler (they end
-   * here as if never started); the caller restarts them elsewhere.
+   * @internal Takes up to `max` of `candidates` that are runnable and that `movable` accepts off this
+   * scheduler (they end here as if never started); the caller restarts them elsewhere. Only the
+   * candidates are looked at, not the run queue, which may hold a great many tasks that cannot move:
+   * a withdrawn task's entry there is skipped when its turn comes, as a cancelled one's is.
    */
-  withdraw(movable: (task: Task) => boolean, max: number): Task[] {
-    let taken = 0;
-    const withdrawn = this.#runnable.filter((task) => {
-      if (taken >= max || !movable(task)) return true;
-      taken++;
-      return false;
-    });
-    for (const task of withdrawn) {
+  withdraw(candidates: Iterable<Task>, movable: (task: Task) => boolean, max: number): Task[] {
+    const withdrawn: Task[] = [];
+    for (const task of candidates) {
+      if (withdrawn.length >= max) break;
+      if (task.state !== 'runnable' || task === this.#current || !movable(task)) continue;
       task.state = 'done';
       this.#spawned--;
+      withdrawn.push(task);
     }
     return withdrawn;
   }

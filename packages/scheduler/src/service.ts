@@ -1,7 +1,7 @@
 import type { Channel } from './channel.js';
 import type { LoadTable } from './load-table.js';
 import type { Scheduler } from './scheduler.js';
-import { twoChoices } from './two-choices.js';
+import { nearChoice, twoChoices } from './two-choices.js';
 
 /**
  * A service: code that runs beside the scheduler on every core of a group, and talks to its
@@ -42,6 +42,11 @@ export interface Core {
    * other than `excluding` if given.
    */
   pick(excluding?: number): number;
+  /**
+   * A scheduler for a task spawned on this one: this one, unless its `placed` count is ahead of the
+   * less loaded of two random choices by more than a few tasks or a sixteenth, which then gets it.
+   */
+  placeNear(): number;
   /** Counts `delta` more (or fewer) placed tasks on scheduler `index`, for `pick` and rebalancing. */
   adjustLoad(index: number, delta: number): void;
 }
@@ -109,6 +114,7 @@ export function makeCore(parts: CoreParts, service: number): Core {
     send: (to, m, share) => channel.send(to, [service, m] satisfies ServiceMessage, share),
     check: (m, share) => channel.check([service, m] satisfies ServiceMessage, share),
     pick: (excluding = -1) => twoChoices(count, excluding, placed),
+    placeNear: () => nearChoice(index, count, placed),
     adjustLoad: (i, delta) => table.place(i, delta),
   };
 }

@@ -15,3 +15,19 @@ export function twoChoices(count: number, excluding: number, load: (index: numbe
   const [a, b] = [at(first), at(second)];
   return load(a) <= load(b) ? a : b;
 }
+
+/** How far ahead of the others a scheduler may be and still take a task spawned on it: a few tasks, or 1/16 of its load. */
+export const nearSlack = (load: number): number => 16 + (load >>> 4);
+
+/**
+ * A scheduler for a task spawned on scheduler `here`: `here` itself, unless it carries more than
+ * `nearSlack` tasks beyond the less loaded of two random choices, which then gets it. A task that
+ * spawns many (a tree of processes) mostly spawns them next to itself, where starting one and talking
+ * to it are cheapest, while the load stays within a sixteenth of even.
+ */
+export function nearChoice(here: number, count: number, load: (index: number) => number): number {
+  const other = twoChoices(count, -1, load);
+  if (other === here) return here;
+  const mine = load(here);
+  return mine - load(other) <= nearSlack(mine) ? here : other;
+}
