@@ -48,8 +48,11 @@ export interface SendOptions {
 
 const SPAWN_KEYS = new Set(['link', 'monitor', 'name', 'affinity', 'maxHeapSize', 'mode', 'trapExit']);
 
+/** The options of a spawn given none: shared, so that the commonest spawn allocates no options. */
+const NO_OPTIONS: SpawnOptions = Object.freeze({});
+
 function checkSpawnOptions(options: unknown, count: number): SpawnOptions {
-  if (options === undefined) return {};
+  if (options === undefined) return NO_OPTIONS;
   if (typeof options !== 'object' || options === null)
     throw new TypeError('options must be an options object');
   for (const key of Object.keys(options)) {
@@ -118,6 +121,13 @@ function claimName(runtime: Runtime, what: string, name: string, pid: Pid): void
   if (outcome === 'full') throw new TypeError(`${what}: the name table is full (see options.maxNames)`);
 }
 
+/** What the core that starts a process needs of its spawn options. */
+function remoteOptionsOf(options: SpawnOptions): RemoteSpawnOptions {
+  const { link, monitor, affinity, ...remote } = options;
+  // Placed by the caller's word: rebalancing will not move it.
+  return affinity === undefined ? remote : { ...remote, pinned: true };
+}
+
 /**
  * What every spawn does, whatever its flavour: `spawn(body, options)` for a closure, or
  * `spawn(definition, args, options)`.
@@ -132,10 +142,8 @@ function spawnWith(
   const withArgs = Array.isArray(argsOrOptions);
   const args = withArgs ? argsOrOptions : [];
   const runtime = runtimeFor(what);
-  const options = {
-    ...checkSpawnOptions(withArgs ? maybeOptions : argsOrOptions, runtime.core.count),
-    ...forced,
-  };
+  const given = checkSpawnOptions(withArgs ? maybeOptions : argsOrOptions, runtime.core.count);
+  const options = forced === NO_OPTIONS ? given : { ...given, ...forced };
   if (typeof body !== 'function') throw new TypeError(`${what}: body must be a generator function`);
   const parent = runtime.current();
   if ((options.link || options.monitor) && parent === undefined) {
@@ -159,10 +167,8 @@ function spawnWith(
     if (typeof generator?.next !== 'function')
       throw new TypeError(`${what}: body must be a generator function`);
   }
-  const { link, monitor: monitored, affinity, ...spawnOptions } = options;
-  // Placed by the caller's word: rebalancing will not move it.
-  const remoteOptions: RemoteSpawnOptions =
-    affinity === undefined ? spawnOptions : { ...spawnOptions, pinned: true };
+  const { link, monitor: monitored } = options;
+  const remoteOptions = options === NO_OPTIONS ? NO_OPTIONS : remoteOptionsOf(options);
   const ref = monitored ? runtime.ref() : undefined;
   const linkTo = link ? parent?.pid : undefined;
   const monitor = ref !== undefined && parent !== undefined ? { by: parent.pid, ref } : undefined;
@@ -210,7 +216,7 @@ export function spawn<A extends unknown[]>(
   options?: SpawnOptions,
 ): Pid;
 export function spawn(body: unknown, argsOrOptions?: unknown, options?: unknown): Pid {
-  return spawnWith('spawn', body, argsOrOptions, options, {}).pid;
+  return spawnWith('spawn', body, argsOrOptions, options, NO_OPTIONS).pid;
 }
 
 /** `spawn` with `{ link: true }`: the new process is linked to the caller before it runs. */
