@@ -8,4 +8,4 @@ it('quick-start prints what the README says', async () => {
   const example = fileURLToPath(new URL('../examples/quick-start.mjs', import.meta.url));
   const { stdout } = await promisify(execFile)(process.execPath, [example], { timeout: 20_000 });
   expect(stdout).toBe('HELLO\n');
-});
+}, 30_000);

@@ -36,7 +36,8 @@ afterEach(async () => {
 
 const next = (ms = 3000) => receive(after(ms, () => 'timeout' as const));
 
-describe('faults', () => {
+// Most of these start worker threads: far slower than the default 5 s allow on a loaded machine.
+describe('faults', { timeout: 30_000 }, () => {
   it('a worker thread that dies takes its processes with reason scheduler_down; links and monitors elsewhere hear it', async () => {
     system = await start({ schedulers: 2 });
     await run(function* () {
@@ -130,7 +131,7 @@ describe('faults', () => {
   });
 });
 
-describe('the bridge from async code, and names', () => {
+describe('the bridge from async code, and names', { timeout: 30_000 }, () => {
   it('system.run settles however its process ends: returned, thrown, killed', async () => {
     system = await start({ schedulers: 1 });
     const sys = system;
@@ -179,7 +180,7 @@ describe('the bridge from async code, and names', () => {
   });
 });
 
-describe('messages across cores', () => {
+describe('messages across cores', { timeout: 60_000 }, () => {
   it('arrive equal to what was sent, whatever the codec carries (property)', async () => {
     system = await start({ schedulers: 2 });
     const mirror = spawn(echoBack, [], { affinity: 1 });
@@ -223,4 +224,4 @@ it('stop() leaves nothing running: the process exits by itself', async () => {
   const script = fileURLToPath(new URL('./workers/stop-and-exit.mjs', import.meta.url));
   const { stdout } = await promisify(execFile)(process.execPath, [script], { timeout: 20_000 });
   expect(stdout.trim()).toBe('HELLO stopped');
-});
+}, 30_000);

@@ -18,4 +18,4 @@ it('the kv-store example prints what its README says', async () => {
   const shown = readme.match(/```\n(alice[\s\S]*?)```/)?.[1];
   expect(shown).toBeDefined();
   expect(stdout).toBe(shown);
-}, 20_000);
+}, 30_000); // longer than the example's own 20 s, so that its timeout is the one that reports

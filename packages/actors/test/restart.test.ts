@@ -47,7 +47,7 @@ it("settles an awaited call with 'shutdown' when the system stops before it ran"
   const silent = spawn(function* () {
     yield* receive();
   });
-  const awaited = call(silent, ['x'], 1000).then(
+  const awaited = call(silent, ['x'], 60_000).then(
     () => 'answered',
     (error: unknown) => error,
   );
@@ -71,7 +71,8 @@ it('calls work after a restart, even when the first system stopped before its re
   spawn(function* () {
     stopping = system.stop();
   });
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  // However late the event loop runs that slice: wait for it, not for a time.
+  while (stopping === undefined) await new Promise((resolve) => setImmediate(resolve));
   await stopping;
 
   system = await start({ schedulers: 2 });
@@ -83,7 +84,7 @@ it('calls work after a restart, even when the first system stopped before its re
     }),
   );
   const kv = await startServer(kvStore, [bystanders[0] as Pid], { affinity: 1 });
-  await expect(call(kv, ['put', 'a', 1], 1000)).resolves.toBe('ok');
+  await expect(call(kv, ['put', 'a', 1], 20_000)).resolves.toBe('ok');
   const quiet = spawn(function* () {
     for (;;) yield* receive();
   });
@@ -94,7 +95,7 @@ it('calls work after a restart, even when the first system stopped before its re
   expect(CallError.isInstance(timedOut) && timedOut.reason).toBe('timeout');
   expect(strays).toEqual([]);
   await system.stop();
-});
+}, 30_000);
 
 it('spawnSettled runs a module-level definition here too, and settles what stop() ends, even what ending started', async () => {
   const system = await start({ schedulers: 2 });
@@ -103,8 +104,10 @@ it('spawnSettled runs a module-level definition here too, and settles what stop(
   send(pid, [pid, 'stop']);
   await expect(ended).resolves.toBe('stopped');
   let late: Promise<unknown> | undefined;
+  let entered = false;
   const [, first] = spawnSettled(function* () {
     try {
+      entered = true; // and it waits in the receive, in this same slice
       yield* receive();
     } finally {
       // Started while stop() ends this one.
@@ -115,10 +118,11 @@ it('spawnSettled runs a module-level definition here too, and settles what stop(
     }
   });
   first.catch(() => {});
-  await new Promise((resolve) => setTimeout(resolve, 10));
+  // Stopped once it is inside its try (a process stopped before its first slice has no finally to run).
+  while (!entered) await new Promise((resolve) => setImmediate(resolve));
   await system.stop();
   await expect(late).rejects.toEqual(new ExitSignal('shutdown'));
-});
+}, 30_000);
 
 it('an awaited operation rejects, rather than throws, when it cannot start', async () => {
   const failed = call(12345678 as Pid, ['x']).catch((error: unknown) => error);

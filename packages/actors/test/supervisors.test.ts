@@ -77,7 +77,8 @@ const idsOf = (seen: Up[]) => seen.map(([, id]) => id);
 /** The pid of each child that came up, by id (children on two cores come up in any order). */
 const byId = (seen: Up[]) => Object.fromEntries(seen.map(([, id, pid]) => [id, pid])) as Record<string, Pid>;
 
-describe('supervisors', () => {
+// Children on two cores: far slower than the default 5 s allow on a loaded machine.
+describe('supervisors', { timeout: 30_000 }, () => {
   let system: ActorSystem;
   const run = <T>(body: () => Generator<unknown, T, unknown>) => system.run(body);
   beforeAll(async () => {
@@ -286,7 +287,8 @@ describe('supervisors', () => {
       yield* stopServer(slow);
       const took = performance.now() - started;
       expect(took).toBeGreaterThanOrEqual(78);
-      expect(took).toBeLessThan(1000);
+      // Far less than the 10 s the children would linger: they were not waited for.
+      expect(took).toBeLessThan(5000);
       expect([isAlive(s1), isAlive(s2)]).toEqual([false, false]);
       expect(yield* receive(on(['stopping', _, _]))).toEqual(['stopping', 's2', 'shutdown']);
       expect(yield* receive(on(['stopping', _, _]))).toEqual(['stopping', 's1', 'shutdown']);
@@ -451,7 +453,7 @@ describe('supervisors', () => {
   });
 });
 
-describe('a supervision tree over two cores', () => {
+describe('a supervision tree over two cores', { timeout: 30_000 }, () => {
   let system: ActorSystem;
   beforeAll(async () => {
     system = await start({ schedulers: 2 });

@@ -7,9 +7,10 @@ const run = promisify(execFile);
 const example = (name: string) => fileURLToPath(new URL(`../examples/${name}`, import.meta.url));
 
 // The README's example and the demo run against the built package, as a user would run them.
-describe('examples', () => {
+// Each starts a Node process: far slower than the default 5 s allow on a loaded machine.
+describe('examples', { timeout: 30_000 }, () => {
   it('quick-start prints what the README says', async () => {
-    const { stdout } = await run(process.execPath, [example('quick-start.mjs')]);
+    const { stdout } = await run(process.execPath, [example('quick-start.mjs')], { timeout: 20_000 });
     expect(stdout).toBe(
       [
         'in use: 8192 bytes in 1 block',
@@ -24,6 +25,7 @@ describe('examples', () => {
   it('the multi-threaded demo gives every block back', async () => {
     const { stdout } = await run(process.execPath, [example('processes.mjs')], {
       env: { ...process.env, PROCESSES: '2000' },
+      timeout: 20_000,
     });
     expect(stdout).toMatch(/2,000 processes, 2 exited with max_heap_size/);
     expect(stdout).toMatch(/, 0 still in use/);

@@ -28,5 +28,5 @@ describe('BlockPool across threads', () => {
     const again = Array.from({ length: pool.maxBlocks }, () => pool.acquire());
     expect(new Set(again).size).toBe(pool.maxBlocks);
     expect(pool.tryAcquire()).toBe(-1);
-  });
+  }, 30_000);
 });

@@ -145,7 +145,7 @@ describe('cleanup forms', () => {
         () => seen.push('plain'),
       ),
     );
-    await vi.waitFor(() => expect(running).toBe(true));
+    await vi.waitFor(() => expect(running).toBe(true), { timeout: 10_000 });
     exit(worker.pid, 'kill'); // from outside any process
     expect(seen).toEqual(['generator as true', 'its finally', 'plain']);
     await expect(worker).rejects.toMatchObject({ reason: 'killed' });
@@ -194,7 +194,10 @@ describe('cleanup forms', () => {
         () => seen.push('cleanup'),
       ),
     );
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    // Killed while it waits in the receive, before the unwindProtect (not before its first slice).
+    await vi.waitFor(async () => expect((await system.processInfo(worker.pid))?.status).toBe('waiting'), {
+      timeout: 10_000,
+    });
     exit(worker.pid, 'kill');
     await expect(worker).rejects.toMatchObject({ reason: 'killed' });
     expect(seen).toEqual([]);

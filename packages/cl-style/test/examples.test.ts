@@ -20,4 +20,4 @@ it('the proposal example prints the interleaving, copy and share, the affinity h
       '',
     ].join('\n'),
   );
-});
+}, 30_000); // longer than the example's own 20 s, so that its timeout is the one that reports

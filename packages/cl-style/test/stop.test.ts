@@ -3,7 +3,7 @@
  * it waits.
  */
 import { start } from '@beamish/actors';
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { receive, withWorker } from '../dist/index.js';
 
 it("rejects with 'shutdown' when the system stops before the worker's first slice, or while it waits", async () => {
@@ -14,7 +14,10 @@ it("rejects with 'shutdown' when the system stops before the worker's first slic
 
   system = await start({ schedulers: 1 });
   const waiting = withWorker({}, receive([() => true, () => 'never']));
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  // Stopped once it waits in the receive, however late its first slice runs on a loaded machine.
+  await vi.waitFor(async () => expect((await system.processInfo(waiting.pid))?.status).toBe('waiting'), {
+    timeout: 10_000,
+  });
   await system.stop();
   await expect(waiting).rejects.toMatchObject({ reason: 'shutdown' });
 });

@@ -161,7 +161,7 @@ describe('the handle', () => {
       },
       receive(),
     );
-    await vi.waitFor(() => expect(running).toBe(true));
+    await vi.waitFor(() => expect(running).toBe(true), { timeout: 10_000 });
     exit(forever.pid, 'stop');
     await expect(forever).rejects.toMatchObject({ reason: 'stop' });
   });
@@ -181,9 +181,15 @@ describe('the handle', () => {
       throw new Error('unwatched');
     });
     const done = withWorker({}, () => 'kept');
+    // Both end in their first slice, however late that runs: awaited only once they have ended.
+    await vi.waitFor(
+      () => {
+        expect(isAlive(failing.pid)).toBe(false);
+        expect(isAlive(done.pid)).toBe(false);
+      },
+      { timeout: 10_000 },
+    );
     await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(isAlive(failing.pid)).toBe(false);
-    expect(isAlive(done.pid)).toBe(false);
     expect(await done).toBe('kept');
     await expect(failing).rejects.toThrow('unwatched');
   });

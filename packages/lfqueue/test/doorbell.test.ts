@@ -76,7 +76,8 @@ describe.each([
     }
     const [ready, { sum, longestMs }] = (await done) as [string, { sum: number; longestMs: number }];
     expect([ready, sum]).toEqual(['ready', (count * (count + 1)) / 2]);
-    // Every value was enqueued within milliseconds of the last: no wait may run out its 2 s.
-    expect(longestMs).toBeLessThan(1_000);
-  });
+    // Every value was enqueued within milliseconds of the last (or a loaded machine's stall): no
+    // wait may run out its 10 s, as one whose wake-up was lost does.
+    expect(longestMs).toBeLessThan(5_000);
+  }, 60_000);
 });

@@ -59,14 +59,14 @@ describe('the message codec', () => {
       }),
       { numRuns: 2000 },
     );
-  });
+  }, 30_000); // CPU-bound: several times slower on a loaded machine
 
   it('grows its buffer at any point of a value (every kind of field crossing the old end)', () => {
     for (let n = 1; n < 1500; n += 7) {
       const value = Array.from({ length: n }, (_, i) => [i * 0.5, { k: i }, new Date(i), 'é'.repeat(i % 5)]);
       expect(new Decoder().decode(new Encoder().encode(value))).toEqual(value);
     }
-  });
+  }, 30_000);
 
   it('keeps -0, NaN, long and non-ASCII strings, bigint signs and extension classes', () => {
     expect(Object.is(roundTrip(-0), -0)).toBe(true);
@@ -196,7 +196,7 @@ describe('copy', () => {
       }),
       { numRuns: 1000 },
     );
-  });
+  }, 30_000);
 
   it('refuses what the codec refuses, naming where, even inside plain data', () => {
     expect(() => copy({ a: [1, { f: () => 0 }] }, 'message')).toThrow(

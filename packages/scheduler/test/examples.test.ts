@@ -6,9 +6,9 @@ import { expect, it } from 'vitest';
 // The README's first example runs against the built package, as a user would run it.
 it('quick-start prints what the README says', async () => {
   const example = fileURLToPath(new URL('../examples/quick-start.mjs', import.meta.url));
-  const { stdout } = await promisify(execFile)(process.execPath, [example]);
+  const { stdout } = await promisify(execFile)(process.execPath, [example], { timeout: 20_000 });
   expect(stdout).toBe("a0 b0 a1 b1 a2 b2 [ 'a', 'b' ]\n");
-});
+}, 30_000);
 
 it('the demo places, rebalances and survives a crash on every core', async () => {
   const demo = fileURLToPath(new URL('../examples/demo.mjs', import.meta.url));
@@ -23,4 +23,4 @@ it('the demo places, rebalances and survives a crash on every core', async () =>
     expect(stdout).toContain('its tasks ended with scheduler_down, scheduler_down');
     expect(stdout).toMatch(/its replacement \(thread \d+\) returned 5050/);
   }
-});
+}, 90_000); // longer than the demo's own 60 s, so that its timeout is the one that reports

@@ -14,7 +14,8 @@ afterEach(async () => {
   group = undefined;
 });
 
-describe('startSchedulers', () => {
+// Each test starts worker threads: far slower than the default 5 s allow on a loaded machine.
+describe('startSchedulers', { timeout: 30_000 }, () => {
   it('runs portable tasks on every scheduler and returns their values', async () => {
     group = startSchedulers({ count: 2 });
     const results = await Promise.all([

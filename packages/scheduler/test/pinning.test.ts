@@ -25,4 +25,4 @@ it('leaves tasks pinned by affinity where they are, however unbalanced the load'
   } finally {
     await group.stop();
   }
-});
+}, 30_000);

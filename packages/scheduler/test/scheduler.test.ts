@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { Park, Scheduler, sleep, TIMED_OUT, wait } from '../src/index.js';
 
+/** Waits, a turn of the event loop at a time, until `check()` holds; fails after `ms`. */
+async function until(check: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${check}`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
 describe('Scheduler', () => {
   it('runs busy tasks round-robin: equal slices, ±1, at every point', async () => {
     const scheduler = new Scheduler({ maxSlicesPerTurn: 100 });
@@ -83,17 +92,19 @@ describe('Scheduler', () => {
     const scheduler = new Scheduler();
     let stop = false;
     let slices = 0;
+    let seeing: Promise<{ slices: number; state: string }> | undefined;
     const spinner = scheduler.spawn(function* () {
+      // What the timer sees, read inside its own callback: a scheduler that never yielded would let it
+      // fire only after the task had ended (and the task ends only on `stop`). Set in the first slice,
+      // so that however late the event loop runs that slice, the timer cannot fire before it.
+      seeing = new Promise((resolve) => setTimeout(() => resolve({ slices, state: spinner.state }), 5));
       while (!stop) {
         slices++;
         yield;
       }
     });
-    // What the timer sees, read inside its own callback: a scheduler that never yielded would let it
-    // fire only after the task had ended (and the task ends only on `stop`).
-    const seen = await new Promise<{ slices: number; state: string }>((resolve) =>
-      setTimeout(() => resolve({ slices, state: spinner.state }), 5),
-    );
+    await until(() => seeing !== undefined);
+    const seen = await (seeing as Promise<{ slices: number; state: string }>);
     stop = true;
     await spinner;
     expect(seen.slices).toBeGreaterThan(0);
@@ -131,6 +142,8 @@ describe('parking', () => {
       const second = yield new Park(5);
       return [first, second];
     });
+    // Its first slice may run late on a loaded machine: wait for it to park, then a little longer.
+    await until(() => parked.state === 'waiting');
     await new Promise((resolve) => setTimeout(resolve, 2));
     expect(parked.state).toBe('waiting');
     expect(scheduler.unpark(parked, 'hello')).toBe(true);
@@ -148,6 +161,7 @@ describe('parking', () => {
     });
     // A second task unparks the first right after its first slice, with no timer in between,
     // so however late the event loop runs, the unpark wins the race against the 10 ms timer.
+    // biome-ignore lint/correctness/useYield: one slice is all it takes
     scheduler.spawn(function* () {
       expect(task.state).toBe('waiting');
       scheduler.unpark(task, 'early');
@@ -190,13 +204,14 @@ describe('cancel', () => {
         yield;
       }),
     );
-    const sleeper = scheduler.spawn(body('sleeper', () => sleep(1000)));
+    const sleeper = scheduler.spawn(body('sleeper', () => sleep(60_000)));
     const parked = scheduler.spawn(
       body('parked', function* () {
         yield new Park();
       }),
     );
-    await new Promise((resolve) => setTimeout(resolve, 2));
+    // Each has had its first slice (a task cancelled before it ever ran has no finally to run).
+    await until(() => sleeper.state === 'waiting' && parked.state === 'waiting');
     for (const task of [busy, sleeper, parked]) expect(scheduler.cancel(task, 'killed')).toBe(true);
     expect(scheduler.cancel(busy, 'again')).toBe(false);
     for (const task of [busy, sleeper, parked]) await expect(task).rejects.toBe('killed');
@@ -207,14 +222,14 @@ describe('cancel', () => {
   it('drops the Node timer of a cancelled sleeper, so nothing is kept alive', async () => {
     const scheduler = new Scheduler();
     const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
-    const before = timers();
     const sleeper = scheduler.spawn(() => sleep(60_000));
     sleeper.then(undefined, () => {});
-    await new Promise((resolve) => setImmediate(resolve));
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(timers()).toBe(before + 1);
+    await until(() => sleeper.state === 'waiting');
+    // Counted right before and right after the cancel, with no turn of the event loop in between:
+    // timers of others (vitest's own) come and go while the event loop turns.
+    const sleeping = timers();
     scheduler.cancel(sleeper, 'stop');
-    expect(timers()).toBe(before);
+    expect(timers()).toBe(sleeping - 1);
   });
 
   it('waits longer than setTimeout can (2^31 - 1 ms) without firing early, warning, or spinning', async () => {
@@ -227,10 +242,11 @@ describe('cancel', () => {
         return yield new Park(3e9);
       });
       parked.then(undefined, () => {});
+      await until(() => parked.state === 'waiting'); // its one slice ran, and it parked
       const before = scheduler.slicesRun;
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect(scheduler.stats()).toMatchObject({ waiting: 1 });
-      expect(scheduler.slicesRun).toBe(before + 1);
+      expect(scheduler.slicesRun).toBe(before);
       expect(warnings).toEqual([]);
       scheduler.cancel(parked, 'done');
     } finally {

@@ -8,9 +8,9 @@ let group: SchedulerGroup | undefined;
 afterEach(async () => {
   await group?.stop();
   group = undefined;
-});
+}, 30_000);
 
-async function until(check: () => boolean, ms = 5000): Promise<void> {
+async function until(check: () => boolean, ms = 20_000): Promise<void> {
   const end = Date.now() + ms;
   while (!check()) {
     if (Date.now() > end) throw new Error('timed out waiting');
@@ -33,7 +33,7 @@ it('installs a service on every scheduler, which talks to its counterparts, work
       { kind: 'pong', from: 2, tag: 'hi', hops: 1 },
     ]),
   );
-});
+}, 30_000);
 
 it('tells every surviving core when a worker dies, and the replacement serves the same inbox', async () => {
   group = startSchedulers({ count: 3, rebalanceMs: 0, services: [{ module }] });
@@ -51,11 +51,11 @@ it('tells every surviving core when a worker dies, and the replacement serves th
   echo.core.send(2, { kind: 'relay', via: 1, replyTo: 0, hops: 0 });
   await until(() => echo.received.length === 3);
   expect(echo.received.find(({ kind }) => kind === 'pong')).toEqual({ kind: 'pong', from: 1, hops: 1 });
-});
+}, 30_000);
 
 it('rejects ready, and stops, when a service does not install', async () => {
   const broken = new URL('./workers/tasks.mjs', import.meta.url).href; // no install export
   group = startSchedulers({ count: 2, rebalanceMs: 0, services: [{ module: broken }] });
   await expect(group.ready).rejects.toThrow(/options\.services\[0\]\.module: .* exports no install function/);
   expect(() => startSchedulers({ services: [{}] as never })).toThrow(/options\.services\[0\] must be/);
-});
+}, 30_000);

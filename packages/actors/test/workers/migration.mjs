@@ -69,14 +69,27 @@ export const rest = defineProcess(import.meta.url, 'rest', function* () {
   yield* receive();
 });
 
-/** Casts `count` numbered notes to `server`, four per time slice; then tells `parent`. */
+/**
+ * Casts `count` numbered notes to `server`, four per time slice; then tells `parent`, once the
+ * server has taken them all (see `castsTaken`).
+ */
 export const caster = defineProcess(import.meta.url, 'caster', function* (server, id, count, parent) {
   for (let seq = 0; seq < count; seq++) {
     cast(server, ['note', id, seq]);
     if (seq % 4 === 3) yield* sleep(0);
   }
+  yield* castsTaken(server);
   send(parent, ['cast', id]);
 });
+
+/**
+ * Returns once `server` has handled every cast this process sent it: a call from the same sender
+ * comes after them. (That the casts were sent is not enough for `parent`: a message of `parent`'s,
+ * sent once told, may overtake casts held back while the server moved, as Erlang allows.)
+ */
+function* castsTaken(server) {
+  yield* call(server, ['report'], 60_000);
+}
 
 /** Busy for `ms` in each of `slices` time slices: every turn of its core is long. */
 export const spinner = defineProcess(import.meta.url, 'spinner', function* (ms, slices) {
@@ -93,7 +106,10 @@ export const mover = defineProcess(import.meta.url, 'mover', function* (server, 
   send(parent, ['mover', migrate(server, core)]);
 });
 
-/** Casts `count` numbered notes to `server`, one per time slice; then tells `parent`. */
+/**
+ * Casts `count` numbered notes to `server`, one per time slice; then tells `parent`, once the server
+ * has taken them all.
+ */
 export const eagerCaster = defineProcess(
   import.meta.url,
   'eagerCaster',
@@ -102,6 +118,7 @@ export const eagerCaster = defineProcess(
       cast(server, ['note', id, seq]);
       yield;
     }
+    yield* castsTaken(server);
     send(parent, ['cast', id]);
   },
 );
