@@ -345,8 +345,9 @@ export function demonitor(ref: Ref, options: { flush?: boolean } = {}): void {
     runtimeFor('demonitor').route(target, { k: 'demonitor', to: target, ref });
   }
   if (options.flush) {
-    for (let i = proc.mailbox.length - 1; i >= proc.head; i--) {
-      const m = proc.mailbox[i];
+    const mailbox = proc.messages();
+    for (let i = mailbox.length - 1; i >= proc.head; i--) {
+      const m = mailbox[i];
       if (Array.isArray(m) && m[0] === 'DOWN' && m[1] === ref) proc.take(i);
     }
   }

@@ -257,7 +257,7 @@ export class Migration {
       module: resumable.location.module,
       name: resumable.location.name,
       args: resumable.args(),
-      mailbox: proc.mailbox.slice(proc.head),
+      mailbox: proc.messages().slice(proc.head),
       links: [...proc.linksOrNone],
       monitors: [...proc.monitorsOrNone],
       watchers: [...proc.watchersOrNone],

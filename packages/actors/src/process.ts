@@ -65,6 +65,9 @@ class Extra {
   resumable: Resumable | undefined = undefined;
 }
 
+/** What `Process.#only` holds when it holds no message (any value can be a message). */
+const EMPTY: unique symbol = Symbol('empty');
+
 /** Read in place of a process's Extra until it has one. */
 const NO_EXTRA: Readonly<Extra> = Object.freeze(new Extra());
 
@@ -75,9 +78,15 @@ const NO_EXTRA: Readonly<Extra> = Object.freeze(new Extra());
  */
 export class Process extends Task {
   readonly pid: Pid;
-  /** Messages not yet received, oldest first, from `head` on (the ones before are taken). */
-  readonly mailbox: unknown[] = [];
-  head = 0;
+  /**
+   * The mailbox when it holds one message and nothing else, the commonest case: kept in this object,
+   * so that delivering and receiving it touch no array (with many processes, each array is memory
+   * the cache no longer holds). `EMPTY` otherwise.
+   */
+  #only: unknown = EMPTY;
+  /** The mailbox beyond that: messages not yet received, oldest first, from `#head` on. */
+  #mailbox: unknown[] | undefined = undefined;
+  #head = 0;
   #flags = 0;
   #extra: Extra = NO_EXTRA;
 
@@ -213,20 +222,56 @@ export class Process extends Task {
 
   /** Messages waiting in the mailbox. */
   get queued(): number {
-    return this.mailbox.length - this.head;
+    if (this.#only !== EMPTY) return 1;
+    return this.#mailbox === undefined ? 0 : this.#mailbox.length - this.#head;
   }
 
-  /** Removes the message at `index` (from the mailbox's start) and returns it. */
+  /** Puts `message` at the end of the mailbox. */
+  deliver(message: unknown): void {
+    if (this.#only === EMPTY && this.queued === 0) this.#only = message;
+    else this.messages().push(message);
+  }
+
+  /** Takes the oldest message; only call when `queued > 0`. */
+  takeOldest(): unknown {
+    const only = this.#only;
+    if (only === EMPTY) return this.take(this.#head);
+    this.#only = EMPTY;
+    return only;
+  }
+
+  /**
+   * The mailbox as an array, for receives that look through it: messages from `head` on, oldest
+   * first. Only its process takes from it (`take`), so while it waits the array only grows.
+   */
+  messages(): unknown[] {
+    this.#mailbox ??= [];
+    if (this.#only !== EMPTY) {
+      this.#mailbox.push(this.#only);
+      this.#only = EMPTY;
+    }
+    return this.#mailbox;
+  }
+
+  /** Where the messages not yet received begin in `messages()`. */
+  get head(): number {
+    return this.#head;
+  }
+
+  /** Removes the message at `index` of `messages()` and returns it. */
   take(index: number): unknown {
-    const mailbox = this.mailbox;
+    const mailbox = this.messages();
     const message = mailbox[index];
-    if (index === this.head) {
+    if (index === this.#head) {
       mailbox[index] = undefined;
-      this.head++;
-      // Compact once the taken messages are most of the array.
-      if (this.head > 64 && this.head * 2 > mailbox.length) {
-        mailbox.splice(0, this.head);
-        this.head = 0;
+      this.#head++;
+      // Emptied, or mostly taken: start again from the front.
+      if (this.#head === mailbox.length) {
+        mailbox.length = 0;
+        this.#head = 0;
+      } else if (this.#head > 64 && this.#head * 2 > mailbox.length) {
+        mailbox.splice(0, this.#head);
+        this.#head = 0;
       }
     } else {
       mailbox.splice(index, 1);

@@ -117,7 +117,7 @@ const WAITING: IteratorResult<unknown, unknown> = Object.freeze({ done: false, v
 class AnyMessage implements Generator<unknown, unknown, unknown> {
   next(): IteratorResult<unknown, unknown> {
     const proc = currentProcess('receive');
-    return proc.head < proc.mailbox.length ? step(true, proc.take(proc.head)) : WAITING;
+    return proc.queued > 0 ? step(true, proc.takeOldest()) : WAITING;
   }
 
   throw(error: unknown): IteratorResult<unknown, unknown> {
@@ -181,10 +181,10 @@ class Receiving implements Generator<unknown, unknown, unknown> {
   next(value?: unknown): IteratorResult<unknown, unknown> {
     if (this.#handler !== undefined) return this.#handled(this.#handler.next(value));
     const proc = this.#proc;
-    const mailbox = proc.mailbox;
     if (!this.#selective) {
-      if (this.#index < mailbox.length) return step(true, proc.take(this.#index));
+      if (proc.queued > 0) return step(true, proc.takeOldest());
     } else {
+      const mailbox = proc.messages();
       for (; this.#index < mailbox.length; this.#index++) {
         const message = mailbox[this.#index];
         const clause = this.#match(message);

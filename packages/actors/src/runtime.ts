@@ -141,7 +141,7 @@ export class Runtime implements Service {
       for (const link of arrival.links) proc.links.add(link);
       for (const [ref, target] of arrival.monitors) proc.monitors.set(ref, target);
       for (const [ref, watcher] of arrival.watchers) proc.watchers.set(ref, watcher);
-      for (const message of arrival.mailbox) proc.mailbox.push(message);
+      for (const message of arrival.mailbox) proc.deliver(message);
     }
     this.processes.set(proc);
     proc.onEnd = this.#ended;
@@ -336,7 +336,7 @@ export class Runtime implements Service {
 
   /** Puts `message` in `proc`'s mailbox and wakes it if it waits. */
   #mail(proc: Process, message: unknown): void {
-    proc.mailbox.push(message);
+    proc.deliver(message);
     this.#wake(proc);
   }
 
