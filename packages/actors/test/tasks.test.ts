@@ -75,12 +75,13 @@ describe('tasks and agents', () => {
       // Across cores the task may finish before the kill reaches it: its result then comes
       // through this core's relay, which drops it.
       const far = startTask(sumTo, [3_000_000], { affinity: 1 });
+      let farError: CallError | undefined;
       try {
         yield* far.await(1);
       } catch (e) {
-        error = e as CallError;
+        farError = e as CallError;
       }
-      expect(error?.reason).toBe('timeout');
+      expect(farError?.reason).toBe('timeout');
       yield* sleep(100);
       expect((yield* processInfo(self()))?.messageQueueLength).toBe(0);
     });
