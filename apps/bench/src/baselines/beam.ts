@@ -31,8 +31,8 @@ export class BeamNode {
   }
 
   /**
-   * Compiles the workloads (once) and starts a node with `schedulers` schedulers and room for 4M
-   * processes (`+P`; BEAM's default, 262,144, is too few for skynet).
+   * Compiles the workloads (once) and starts a node with `schedulers` schedulers, room for 4M
+   * processes (`+P`; BEAM's default, 262,144, is too few for skynet) and no busy-waiting when idle.
    */
   static start(source: URL, schedulers: number): BeamNode {
     if (compiled === undefined) {
@@ -41,7 +41,10 @@ export class BeamNode {
       if (erlc.status !== 0) throw new Error(`erlc failed: ${erlc.stderr || erlc.stdout}`);
       compiled = out;
     }
-    const flags = ['-noshell', '+S', `${schedulers}:${schedulers}`, '+P', '4000000'];
+    // No busy-waiting once a request is done: an idle BEAM scheduler otherwise spins on for a while,
+    // and on a 2-core machine that takes the CPU from the round of ours that runs next.
+    const idle = ['+sbwt', 'none', '+sbwtdcpu', 'none', '+sbwtdio', 'none'];
+    const flags = ['-noshell', '+S', `${schedulers}:${schedulers}`, '+P', '4000000', ...idle];
     return new BeamNode(spawn('erl', [...flags, '-pa', compiled, '-s', 'beamish_bench', 'main']));
   }
 
