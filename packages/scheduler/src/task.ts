@@ -6,6 +6,15 @@ export type TaskBody<T> = () => Generator<unknown, T, unknown>;
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
+/** The fields of a task that few tasks use (see `Task.#rare`). */
+class Rare<T> {
+  context: unknown = undefined;
+  cancelWith: { error: unknown } | undefined = undefined;
+  snapshot: unknown = undefined;
+  settle: ((outcome: Outcome<unknown>) => void) | undefined = undefined;
+  promise: Promise<T> | undefined = undefined;
+}
+
 /** Task ids are counted per thread, so a subclass can be made before a scheduler takes it. */
 let nextId = 1;
 
@@ -26,21 +35,14 @@ export class Task<T = unknown> implements PromiseLike<T> {
   resumeWith: unknown = undefined;
   /** @internal */
   resumeThrows = false;
-  /** Whatever the code that spawned the task attaches to it, e.g. the process it runs. */
-  context: unknown = undefined;
-  /** @internal Set by `cancel` while the task's own slice runs: it ends when the slice does. */
-  cancelWith: { error: unknown } | undefined = undefined;
   /** @internal When a sleeping or parked task is due; a timer entry for another time is stale. */
   wakeAt = Number.POSITIVE_INFINITY;
-  /** The state a migratable task saved at its last `checkpoint`. */
-  snapshot: unknown = undefined;
   /** Told how the task ended, and which task it was (one handler can serve many tasks), without a promise. */
   onEnd: ((outcome: Outcome<unknown>, task: Task) => void) | undefined = undefined;
   // Typed with unknown, so that a Task<T> is a Task<unknown> too (T only comes out of `then`).
-  #outcome: Outcome<unknown> | undefined;
-  #settle: ((outcome: Outcome<unknown>) => void) | undefined;
-  #promise: Promise<T> | undefined;
-
+  #outcome: Outcome<unknown> | undefined = undefined;
+  /** What few tasks use, made on first use: a task that runs and ends carries one field for all of it. */
+  #rare: Rare<T> | undefined = undefined;
   /**
    * @internal Made by `Scheduler.spawn`, or by a subclass that carries its own state (a process)
    * and is started with `Scheduler.start`.
@@ -49,12 +51,41 @@ export class Task<T = unknown> implements PromiseLike<T> {
     this.generator = generator;
   }
 
+  /** Whatever the code that spawned the task attaches to it. */
+  get context(): unknown {
+    return this.#rare?.context;
+  }
+  set context(context: unknown) {
+    this.#own().context = context;
+  }
+
+  /** @internal Set by `cancel` while the task's own slice runs: it ends when the slice does. */
+  get cancelWith(): { error: unknown } | undefined {
+    return this.#rare?.cancelWith;
+  }
+  set cancelWith(cancel: { error: unknown } | undefined) {
+    this.#own().cancelWith = cancel;
+  }
+
+  /** The state a migratable task saved at its last `checkpoint`. */
+  get snapshot(): unknown {
+    return this.#rare?.snapshot;
+  }
+  set snapshot(snapshot: unknown) {
+    this.#own().snapshot = snapshot;
+  }
+
+  #own(): Rare<T> {
+    this.#rare ??= new Rare();
+    return this.#rare;
+  }
+
   /** @internal Ends the task with its outcome. */
   finish(outcome: Outcome<unknown>): void {
     this.state = 'done';
     this.#outcome = outcome;
     this.onEnd?.(outcome, this as Task);
-    this.#settle?.(outcome);
+    this.#rare?.settle?.(outcome);
   }
 
   // The promise is made only when somebody awaits: a failed task nobody awaits is not an unhandled
@@ -64,14 +95,15 @@ export class Task<T = unknown> implements PromiseLike<T> {
     onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    if (this.#promise === undefined) {
-      this.#promise = new Promise<T>((resolve, reject) => {
+    const rare = this.#own();
+    if (rare.promise === undefined) {
+      rare.promise = new Promise<T>((resolve, reject) => {
         const settle = (outcome: Outcome<unknown>) =>
           outcome.ok ? resolve(outcome.value as T) : reject(outcome.error);
         if (this.#outcome !== undefined) settle(this.#outcome);
-        else this.#settle = settle;
+        else rare.settle = settle;
       });
     }
-    return this.#promise.then(onFulfilled, onRejected);
+    return rare.promise.then(onFulfilled, onRejected);
   }
 }
