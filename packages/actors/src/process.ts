@@ -73,7 +73,7 @@ const NO_EXTRA: Readonly<Extra> = Object.freeze(new Extra());
 
 /**
  * One process on this core: its mailbox, links and monitors. It is the scheduler task that runs its
- * code, too (one object per process rather than two), with five fields of its own: an idle process
+ * code, too (one object per process rather than two), with six fields of its own: an idle process
  * is mostly its generator, and what it may need later is made when it first needs it.
  */
 export class Process extends Task {
