@@ -121,8 +121,9 @@ function claimName(runtime: Runtime, what: string, name: string, pid: Pid): void
   if (outcome === 'full') throw new TypeError(`${what}: the name table is full (see options.maxNames)`);
 }
 
-/** What the core that starts a process needs of its spawn options. */
+/** What the core that starts a process needs of its spawn options (none made for no options). */
 function remoteOptionsOf(options: SpawnOptions): RemoteSpawnOptions {
+  if (options === NO_OPTIONS) return NO_OPTIONS;
   const { link, monitor, affinity, ...remote } = options;
   // Placed by the caller's word: rebalancing will not move it.
   return affinity === undefined ? remote : { ...remote, pinned: true };
@@ -168,7 +169,7 @@ function spawnWith(
       throw new TypeError(`${what}: body must be a generator function`);
   }
   const { link, monitor: monitored } = options;
-  const remoteOptions = options === NO_OPTIONS ? NO_OPTIONS : remoteOptionsOf(options);
+  const remoteOptions = remoteOptionsOf(options);
   const ref = monitored ? runtime.ref() : undefined;
   const linkTo = link ? parent?.pid : undefined;
   const monitor = ref !== undefined && parent !== undefined ? { by: parent.pid, ref } : undefined;
