@@ -32,6 +32,15 @@ const calls = (server: Pid, count: number) =>
 /** The next message a worker or port posts. */
 const nextMessage = (from: Worker | MessagePort) => new Promise((resolve) => from.once('message', resolve));
 
+/** `count` requests posted to `to`, one after the other, each awaiting its answer: the baseline of `calls`. */
+async function postRoundTrips(to: Worker | MessagePort, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const reply = nextMessage(to);
+    to.postMessage(REQUEST);
+    await reply;
+  }
+}
+
 async function sameCoreVsSendCase(count: number): Promise<BenchCase> {
   const server = await startServer(lookup, [], { affinity: 0 });
   const loop = spawn(lookupLoop, [], { affinity: 0 });
@@ -64,13 +73,7 @@ async function sameCoreVsChannelCase(count: number): Promise<BenchCase> {
     baselineName: 'postMessage over a MessageChannel on the same thread',
     opsPerCall: count,
     ours: () => calls(server, count),
-    baseline: async () => {
-      for (let i = 0; i < count; i++) {
-        const reply = nextMessage(port1);
-        port1.postMessage(REQUEST);
-        await reply;
-      }
-    },
+    baseline: () => postRoundTrips(port1, count),
   };
 }
 
@@ -84,13 +87,7 @@ async function acrossCoresCase(count: number): Promise<BenchCase> {
     baselineName: 'postMessage to a worker and back',
     opsPerCall: count,
     ours: () => calls(server, count),
-    baseline: async () => {
-      for (let i = 0; i < count; i++) {
-        const reply = nextMessage(worker);
-        worker.postMessage(REQUEST);
-        await reply;
-      }
-    },
+    baseline: () => postRoundTrips(worker, count),
     // No target of its own: DESIGN.md's ≥ 10× is for a bare ping-pong (the actors suite); a call
     // adds a monitor, a tagged reply and a demonitor.
   };
