@@ -1,6 +1,6 @@
 import type { CompoundForm, Form, ValueOf } from './api.js';
 import { describe } from './describe.js';
-import { checkForm, compound, evaluated } from './progn.js';
+import { checkForm, compound, isGenerator } from './progn.js';
 
 const DONE = Symbol('beamish.cl-style.done');
 
@@ -50,7 +50,8 @@ export function loop<F extends Form>(form: F): CompoundForm<LoopValue<F>> {
   checkForm('form', form);
   return compound(function* () {
     for (;;) {
-      const value = yield* evaluated(form());
+      const result = form();
+      const value = isGenerator(result) ? yield* result : result;
       if (isDone(value)) return value.value;
       yield;
     }
@@ -75,7 +76,8 @@ export function doTimes(count: number, form: (index: number) => unknown): Compou
   return compound(function* () {
     for (let i = 0; i < count; i++) {
       if (i > 0) yield;
-      yield* evaluated(form(i));
+      const result = form(i);
+      if (isGenerator(result)) yield* result;
     }
     return undefined;
   });

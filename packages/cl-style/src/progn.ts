@@ -7,7 +7,9 @@ export const isGenerator = (value: unknown): value is Generator<unknown, unknown
 
 /**
  * The value of what a form (or a handler) returned: a generator is run, as part of the worker, for
- * the value it returns; anything else is the value. Use as `yield* evaluated(form())`.
+ * the value it returns; anything else is the value. Use as `yield* evaluated(form())`. The forms
+ * that evaluate a form per round (`inSequence`, `loop`, `doTimes`) inline it, so that a round makes
+ * no generator of its own.
  */
 export function* evaluated(result: unknown): Generator<unknown, unknown, unknown> {
   return isGenerator(result) ? yield* result : result;
@@ -21,7 +23,8 @@ export function* inSequence(forms: readonly Form[]): Generator<unknown, unknown,
   let value: unknown;
   for (let i = 0; i < forms.length; i++) {
     if (i > 0) yield;
-    value = yield* evaluated((forms[i] as Form)());
+    const result = (forms[i] as Form)();
+    value = isGenerator(result) ? yield* result : result;
   }
   return value;
 }
