@@ -1,10 +1,10 @@
-import { exit, type SendOptions, self, send, trapExit } from '../api.js';
+import { exit, self, send, trapExit } from '../api.js';
 import { reasonOf } from '../errors.js';
 import { isArray } from '../patterns.js';
 import type { Pid } from '../pid.js';
 import { startChildProcess, stopChildren } from './child-process.js';
 import { type Child, type ChildSpec, type ChildTemplate, checkChildSpec, removeChild } from './child-spec.js';
-import type { Request } from './protocol.js';
+import { type Request, SHARE } from './protocol.js';
 import { defineServer, type ServerDefinition } from './server.js';
 import { answer } from './supervisor-requests.js';
 
@@ -67,7 +67,6 @@ export type SupervisorDefinition<Args extends unknown[] = unknown[]> = ServerDef
 
 /** `[RETRY, child]`, sent to itself: a restart that failed is tried again (and counted again). */
 const RETRY = '$sup_retry';
-const SHARE: SendOptions = { mode: 'share' };
 const STRATEGIES: readonly unknown[] = ['oneForOne', 'oneForAll', 'restForOne', 'simpleOneForOne'];
 
 /**
