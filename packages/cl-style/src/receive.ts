@@ -73,7 +73,7 @@ export function receive<const P extends readonly unknown[], C extends readonly u
 export function receive(...clauses: ReadonlyArray<readonly [unknown, unknown]>): CompoundForm<unknown> {
   // Made once: a receive in a loop builds nothing per round.
   const built: Array<Clause<unknown> | After<unknown>> = [];
-  let timeout = -1;
+  let timed = false;
   clauses.forEach((clause, i) => {
     if (!Array.isArray(clause) || clause.length !== 2 || typeof clause[1] !== 'function') {
       throw new TypeError(`clauses[${i}] must be a [pattern, handler] pair, got ${describe(clause)}`);
@@ -83,8 +83,8 @@ export function receive(...clauses: ReadonlyArray<readonly [unknown, unknown]>):
       built.push(on(pattern, handler));
       return;
     }
-    if (timeout >= 0) throw new TypeError(`clauses[${i}]: a receive takes one [after(ms), handler] at most`);
-    timeout = i;
+    if (timed) throw new TypeError(`clauses[${i}]: a receive takes one [after(ms), handler] at most`);
+    timed = true;
     built.push(afterClause(pattern.ms, handler as () => unknown));
   });
   return compound(() => receiveMessage(...built));
