@@ -123,8 +123,8 @@ export class Channel {
     }
     const before = batch.length;
     batch.append(message, 'message', share);
-    if (batch.length - before > this.#largest) {
-      const size = batch.length - before;
+    const size = batch.length - before;
+    if (size > this.#largest) {
       batch.truncate(before);
       throw this.#tooBig(size);
     }
@@ -143,16 +143,12 @@ export class Channel {
    * @throws CodecError or RangeError, as `send`.
    */
   check(message: unknown, share = false): void {
+    // Left empty after every check: `append` keeps nothing of a message it refuses.
     const scratch = this.#scratch;
+    scratch.append(message, 'message', share);
+    const size = scratch.length;
     scratch.clear();
-    try {
-      scratch.append(message, 'message', share);
-      if (scratch.length > this.#largest) {
-        throw this.#tooBig(scratch.length);
-      }
-    } finally {
-      scratch.clear();
-    }
+    if (size > this.#largest) throw this.#tooBig(size);
   }
 
   /** Sends what was sent so far and retries the batches held back by full inboxes; true when none is left. */
