@@ -172,14 +172,13 @@ export function* awaitReply(ref: Ref, timeoutMs: number): Generator<unknown, Ans
     return answer;
   } finally {
     // Also when the caller is killed while it waits: a reply then has nobody to go to.
-    waiting.delete(ref);
-    deadlines.delete(ref);
+    forgetReply(ref);
   }
 }
 
 const isAnswer = (tag: unknown): boolean => tag === REPLY || tag === 'DOWN' || tag === TIMEOUT;
 
-/** The caller no longer waits for `ref` (its call could not be sent). */
+/** The caller no longer waits for `ref`: it has its answer, or its call could not be sent. */
 export function forgetReply(ref: Ref): void {
   waiting.delete(ref);
   deadlines.delete(ref);
