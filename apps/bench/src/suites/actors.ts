@@ -40,6 +40,22 @@ const pingPong = (target: Pid, count: number) =>
     }
   });
 
+/** `of`'s measure of ours against BEAM: `baseline` asks a BEAM node, and DESIGN.md's target is `minRatio`. */
+const vsBeam = (
+  of: BenchCase,
+  baselineName: string,
+  baseline: () => Promise<unknown>,
+  minRatio: number,
+): BenchCase => ({
+  name: `${of.name}, vs BEAM`,
+  unit: of.unit,
+  baselineName,
+  opsPerCall: of.opsPerCall ?? 1,
+  ours: of.ours,
+  baseline,
+  target: { minRatio },
+});
+
 async function pingPongCases(count: number, baseline: NactBaseline): Promise<BenchCase[]> {
   function* ponger() {
     for (;;) {
@@ -48,33 +64,19 @@ async function pingPongCases(count: number, baseline: NactBaseline): Promise<Ben
     }
   }
   const target = spawn(ponger);
-  const name = `ping-pong on one core, ${count.toLocaleString('en')} round trips`;
-  const ours = () => pingPong(target, count);
-  const cases: BenchCase[] = [
-    {
-      name,
-      unit: 'ns/op',
-      baselineName: 'nact, two actors',
-      opsPerCall: count,
-      ours,
-      baseline: () => baseline.pingPong(count),
-      target: beam === undefined ? { maxOurs: PING_PONG_TARGET_NS } : {},
-    },
-  ];
-  if (beam !== undefined) {
-    const node = beam.one;
-    await node.request('pingpong_setup');
-    cases.push({
-      name: `${name}, vs BEAM`,
-      unit: 'ns/op',
-      baselineName: `${BEAM_ONE}, two processes`,
-      opsPerCall: count,
-      ours,
-      baseline: () => node.request(`pingpong ${count}`),
-      target: { minRatio: 3 },
-    });
-  }
-  return cases;
+  const vsNact: BenchCase = {
+    name: `ping-pong on one core, ${count.toLocaleString('en')} round trips`,
+    unit: 'ns/op',
+    baselineName: 'nact, two actors',
+    opsPerCall: count,
+    ours: () => pingPong(target, count),
+    baseline: () => baseline.pingPong(count),
+    target: beam === undefined ? { maxOurs: PING_PONG_TARGET_NS } : {},
+  };
+  if (beam === undefined) return [vsNact];
+  const node = beam.one;
+  await node.request('pingpong_setup');
+  return [vsNact, vsBeam(vsNact, `${BEAM_ONE}, two processes`, () => node.request(`pingpong ${count}`), 3)];
 }
 
 async function ringCases(size: number, hops: number, baseline: NactBaseline): Promise<BenchCase[]> {
@@ -95,37 +97,23 @@ async function ringCases(size: number, hops: number, baseline: NactBaseline): Pr
   }
   const head = last as Pid;
   const nactRing = baseline.ring(size);
-  const name = `ring of ${size.toLocaleString('en')} processes, ${hops.toLocaleString('en')} hops`;
-  const ours = () =>
-    new Promise<void>((resolve) => {
-      done = resolve;
-      send(head, hops);
-    });
-  const cases: BenchCase[] = [
-    {
-      name,
-      unit: 'ns/op',
-      baselineName: 'nact, the same ring',
-      opsPerCall: hops,
-      ours,
-      baseline: () => nactRing(hops),
-      target: beam === undefined ? { maxOurs: RING_TARGET_NS } : {},
-    },
-  ];
-  if (beam !== undefined) {
-    const node = beam.one;
-    await node.request(`ring_setup ${size}`);
-    cases.push({
-      name: `${name}, vs BEAM`,
-      unit: 'ns/op',
-      baselineName: `${BEAM_ONE}, the same ring`,
-      opsPerCall: hops,
-      ours,
-      baseline: () => node.request(`ring ${hops}`),
-      target: { minRatio: 3 },
-    });
-  }
-  return cases;
+  const vsNact: BenchCase = {
+    name: `ring of ${size.toLocaleString('en')} processes, ${hops.toLocaleString('en')} hops`,
+    unit: 'ns/op',
+    baselineName: 'nact, the same ring',
+    opsPerCall: hops,
+    ours: () =>
+      new Promise<void>((resolve) => {
+        done = resolve;
+        send(head, hops);
+      }),
+    baseline: () => nactRing(hops),
+    target: beam === undefined ? { maxOurs: RING_TARGET_NS } : {},
+  };
+  if (beam === undefined) return [vsNact];
+  const node = beam.one;
+  await node.request(`ring_setup ${size}`);
+  return [vsNact, vsBeam(vsNact, `${BEAM_ONE}, the same ring`, () => node.request(`ring ${hops}`), 3)];
 }
 
 async function skynetCases(size: number): Promise<BenchCase[]> {
@@ -136,39 +124,27 @@ async function skynetCases(size: number): Promise<BenchCase[]> {
     return parts.reduce((a, b) => a + b, 0);
   }
   const expected = (size * (size - 1)) / 2;
-  const name = `skynet: ${size.toLocaleString('en')} leaves (${Math.round(size * 1.111).toLocaleString('en')} processes) on every core`;
-  const ours = async () => {
-    const sum = await run(function* () {
-      spawn(skynet, [self(), 0, size]);
-      return (yield* receive()) as number;
-    });
-    if (sum !== expected) throw new Error(`skynet summed ${sum}, not ${expected}`);
-  };
-  const cases: BenchCase[] = [
-    {
-      name,
-      unit: 'ms/op',
-      baselineName: 'async functions, Promise.all per node',
-      ours,
-      baseline: () => skynetAsync(0, size),
-      target: size === 1_000_000 && beam === undefined ? { maxOurs: SKYNET_TARGET_MS } : {},
+  const vsAsync: BenchCase = {
+    name: `skynet: ${size.toLocaleString('en')} leaves (${Math.round(size * 1.111).toLocaleString('en')} processes) on every core`,
+    unit: 'ms/op',
+    baselineName: 'async functions, Promise.all per node',
+    ours: async () => {
+      const sum = await run(function* () {
+        spawn(skynet, [self(), 0, size]);
+        return (yield* receive()) as number;
+      });
+      if (sum !== expected) throw new Error(`skynet summed ${sum}, not ${expected}`);
     },
-  ];
-  if (beam !== undefined) {
-    const node = beam.two;
-    cases.push({
-      name: `${name}, vs BEAM`,
-      unit: 'ms/op',
-      baselineName: 'BEAM (OTP), two schedulers',
-      ours,
-      baseline: async () => {
-        const sum = await node.request(`skynet ${size}`);
-        if (sum !== String(expected)) throw new Error(`BEAM's skynet summed ${sum}, not ${expected}`);
-      },
-      target: { minRatio: 2 },
-    });
-  }
-  return cases;
+    baseline: () => skynetAsync(0, size),
+    target: size === 1_000_000 && beam === undefined ? { maxOurs: SKYNET_TARGET_MS } : {},
+  };
+  if (beam === undefined) return [vsAsync];
+  const node = beam.two;
+  const beamSkynet = async () => {
+    const sum = await node.request(`skynet ${size}`);
+    if (sum !== String(expected)) throw new Error(`BEAM's skynet summed ${sum}, not ${expected}`);
+  };
+  return [vsAsync, vsBeam(vsAsync, 'BEAM (OTP), two schedulers', beamSkynet, 2)];
 }
 
 async function crossPingPongCase(count: number): Promise<BenchCase> {
