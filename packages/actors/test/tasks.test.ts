@@ -154,5 +154,7 @@ describe('tasks and agents', () => {
     expect(isAlive(counter.pid)).toBe(false);
     await expect(counter.get((state) => state)).rejects.toMatchObject({ reason: 'noproc' });
     expect(() => counter.cast('x' as never)).toThrow(/change must be a function of the state/);
+    expect(() => counter.get('x' as never)).toThrow(/read must be a function of the state/);
+    expect(() => counter.update('x' as never)).toThrow(/change must be a function of the state/);
   });
 });

@@ -30,7 +30,7 @@ export class Agent<S> {
    * @param timeoutMs - how long to wait. @defaultValue 5000
    */
   get<R>(read: (state: S) => R, timeoutMs = 5000): Operation<R> {
-    return this.#ask('get', read, timeoutMs) as Operation<R>;
+    return this.#ask('get', 'read', read, timeoutMs) as Operation<R>;
   }
 
   /**
@@ -43,7 +43,7 @@ export class Agent<S> {
    * @param timeoutMs - how long to wait. @defaultValue 5000
    */
   update(change: (state: S) => S, timeoutMs = 5000): Operation<void> {
-    return this.#ask('update', change, timeoutMs) as Operation<void>;
+    return this.#ask('update', 'change', change, timeoutMs) as Operation<void>;
   }
 
   /**
@@ -56,7 +56,7 @@ export class Agent<S> {
    * @param timeoutMs - how long to wait. @defaultValue 5000
    */
   getAndUpdate<R>(change: (state: S) => readonly [R, S], timeoutMs = 5000): Operation<R> {
-    return this.#ask('getAndUpdate', change, timeoutMs) as Operation<R>;
+    return this.#ask('getAndUpdate', 'change', change, timeoutMs) as Operation<R>;
   }
 
   /**
@@ -84,8 +84,9 @@ export class Agent<S> {
     return stopServer(this.pid);
   }
 
-  #ask(kind: string, fn: unknown, timeoutMs: number): Operation<unknown> {
-    checkFunction('fn', fn);
+  /** `what` names the function argument in errors. */
+  #ask(kind: string, what: string, fn: unknown, timeoutMs: number): Operation<unknown> {
+    checkFunction(what, fn);
     checkTimeout('timeoutMs', timeoutMs);
     const pid = this.pid;
     return new Operation(() => callFrom(pid, [kind, fn], timeoutMs, SHARE));
