@@ -114,6 +114,7 @@ export {
   after,
   type Clause,
   type HandlerResult,
+  isGenerator,
   on,
   type ReceiveResult,
   type ResultOf,

@@ -74,7 +74,16 @@ export type ReceiveResult<C extends unknown[]> = [Extract<C[number], Clause<unkn
   ? unknown
   : ResultOf<C[number]>;
 
-/** True for a generator, or an iterator that says it is one (a `receive`). */
+/**
+ * True for a generator, or an iterator that says it is one (a `receive`): what a handler, a server
+ * callback or a form may return to run as part of the process, with `yield*`.
+ *
+ * @example
+ * ```ts
+ * const result = handler(message);
+ * const value = isGenerator(result) ? yield* result : result;
+ * ```
+ */
 export const isGenerator = (value: unknown): value is Generator<unknown, unknown, unknown> =>
   Object.prototype.toString.call(value) === '[object Generator]';
 

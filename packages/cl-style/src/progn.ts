@@ -1,9 +1,9 @@
+import { isGenerator } from '@beamish/actors';
 import type { CompoundForm, Form, LastValue } from './api.js';
 import { describe } from './describe.js';
 
-/** True for a generator (or an iterator that says it is one, like `@beamish/actors`' receive). */
-export const isGenerator = (value: unknown): value is Generator<unknown, unknown, unknown> =>
-  Object.prototype.toString.call(value) === '[object Generator]';
+// The forms run what actors would run: a generator, or a receive (which says it is one).
+export { isGenerator };
 
 /**
  * The value of what a form (or a handler) returned: a generator is run, as part of the worker, for
