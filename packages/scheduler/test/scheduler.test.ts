@@ -162,10 +162,11 @@ describe('parking', () => {
     // A second task unparks the first right after its first slice, with no timer in between,
     // so however late the event loop runs, the unpark wins the race against the 10 ms timer.
     // biome-ignore lint/correctness/useYield: one slice is all it takes
-    scheduler.spawn(function* () {
+    const unparker = scheduler.spawn(function* () {
       expect(task.state).toBe('waiting');
       scheduler.unpark(task, 'early');
     });
+    await unparker; // a failed expect inside a task only rejects that task: awaited, it fails the test
     const { early, late, waited } = await task;
     expect(early).toBe('early');
     expect(late).toBe(TIMED_OUT);
