@@ -56,14 +56,17 @@ export function startServer<Args extends unknown[], Q, C>(
   ) as Operation<ServerPid<Q, C>>;
 }
 
-/** `startServer` for callbacks that are not defined at module level: the server runs on this core. */
+/**
+ * `startServer` for callbacks that are not defined at module level: the server runs on this core.
+ * `options` are the caller's, checked already (with `checkOptions`, at its call).
+ */
 export function startLocalServer<Args extends unknown[]>(
   what: string,
   behaviour: ServerBehaviour<Args, unknown, unknown, unknown>,
   args: Args,
   options: ServerOptions,
 ): Generator<unknown, Pid, unknown> {
-  const { timeoutMs = Number.POSITIVE_INFINITY, ...spawnOptions } = checkOptions(options);
+  const { timeoutMs = Number.POSITIVE_INFINITY, ...spawnOptions } = options;
   return started(
     what,
     (starter) =>
