@@ -19,6 +19,16 @@ import {
 } from '../dist/index.js';
 import { failing, sumTo } from './workers/otp.mjs';
 
+/** What `body` throws. */
+function* thrown(body: { [Symbol.iterator](): Generator<unknown, unknown, unknown> }) {
+  try {
+    yield* body;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('it did not throw');
+}
+
 describe('tasks and agents', () => {
   let system: ActorSystem;
   beforeAll(async () => {
@@ -46,12 +56,7 @@ describe('tasks and agents', () => {
       });
       expect(yield* task.await(1000)).toBe('done');
       const failed = startTask(failing, ['out of range'], { affinity: 1 });
-      let error: unknown;
-      try {
-        yield* failed.await();
-      } catch (e) {
-        error = e;
-      }
+      const error = yield* thrown(failed.await());
       expect(error).toBeInstanceOf(RangeError);
       expect((error as RangeError).message).toBe('out of range');
     });
@@ -63,25 +68,15 @@ describe('tasks and agents', () => {
         yield* sleep(50);
         return 'late';
       });
-      let error: CallError | undefined;
-      try {
-        yield* task.await(5);
-      } catch (e) {
-        error = e as CallError;
-      }
-      expect(error?.reason).toBe('timeout');
-      expect(error?.message).toMatch(/^task <0\.\d+\.\d+> failed: timeout \(no result within 5 ms\)$/);
+      const error = (yield* thrown(task.await(5))) as CallError;
+      expect(error.reason).toBe('timeout');
+      expect(error.message).toMatch(/^task <0\.\d+\.\d+> failed: timeout \(no result within 5 ms\)$/);
       expect(isAlive(task.pid)).toBe(false);
       // Across cores the task may finish before the kill reaches it: its result then comes
       // through this core's relay, which drops it.
       const far = startTask(sumTo, [3_000_000], { affinity: 1 });
-      let farError: CallError | undefined;
-      try {
-        yield* far.await(1);
-      } catch (e) {
-        farError = e as CallError;
-      }
-      expect(farError?.reason).toBe('timeout');
+      const farError = (yield* thrown(far.await(1))) as CallError;
+      expect(farError.reason).toBe('timeout');
       yield* sleep(100);
       expect((yield* processInfo(self()))?.messageQueueLength).toBe(0);
     });
@@ -97,13 +92,8 @@ describe('tasks and agents', () => {
         yield* sleep(5);
         exit(task.pid, 'kill');
       });
-      let error: CallError | undefined;
-      try {
-        yield* task.await(1000);
-      } catch (e) {
-        error = e as CallError;
-      }
-      expect(error?.reason).toBe('killed');
+      const error = (yield* thrown(task.await(1000))) as CallError;
+      expect(error.reason).toBe('killed');
       expect(yield* receive(after(100, () => 'no EXIT'))).toEqual(['EXIT', task.pid, 'killed']);
       expect(isAlive(killer)).toBe(false);
       trapExit(false);
@@ -126,13 +116,8 @@ describe('tasks and agents', () => {
         return 1;
       });
       expect(yield* task.await()).toBe(1);
-      let error: unknown;
-      try {
-        yield* task.await();
-      } catch (e) {
-        error = e;
-      }
-      expect((error as Error).message).toBe('the task was awaited already');
+      const error = (yield* thrown(task.await())) as Error;
+      expect(error.message).toBe('the task was awaited already');
     });
     expect(() => startTask(function* () {})).toThrow(/self\(\) must be called inside a process/);
     expect(() => runTask(function* () {}, -1)).toThrow(/timeoutMs must be a number of milliseconds/);
