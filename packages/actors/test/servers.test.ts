@@ -30,20 +30,12 @@ import {
   trapExit,
   whereis,
 } from '../dist/index.js';
+import { thrown } from './thrown.js';
 import { kvStore } from './workers/otp.mjs';
 
 const next = (ms = 2000) => receive(after(ms, () => 'timeout' as const));
 
 /** What `body` throws. */
-function* thrown(body: { [Symbol.iterator](): Generator<unknown, unknown, unknown> }) {
-  try {
-    yield* body;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('it did not throw');
-}
-
 describe.each([
   ['on one core', 1],
   ['across two cores', 2],

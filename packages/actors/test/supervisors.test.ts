@@ -30,6 +30,7 @@ import {
   whereis,
   whichChildren,
 } from '../dist/index.js';
+import { thrown } from './thrown.js';
 import { badSup, crew, fragile, member, team, tree, upper } from './workers/otp.mjs';
 import { crashThread } from './workers/procs.mjs';
 
@@ -64,15 +65,6 @@ const NONE = Symbol('none');
 const noMoreUps = (ms = 30) => noneWithin(['up', _, _, _], ms);
 
 /** What `body` throws. */
-function* thrown(body: { [Symbol.iterator](): Generator<unknown, unknown, unknown> }) {
-  try {
-    yield* body;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('it did not throw');
-}
-
 const idsOf = (seen: Up[]) => seen.map(([, id]) => id);
 /** The pid of each child that came up, by id (children on two cores come up in any order). */
 const byId = (seen: Up[]) => Object.fromEntries(seen.map(([, id, pid]) => [id, pid])) as Record<string, Pid>;

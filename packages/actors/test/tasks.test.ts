@@ -17,18 +17,10 @@ import {
   startTask,
   trapExit,
 } from '../dist/index.js';
+import { thrown } from './thrown.js';
 import { failing, sumTo } from './workers/otp.mjs';
 
 /** What `body` throws. */
-function* thrown(body: { [Symbol.iterator](): Generator<unknown, unknown, unknown> }) {
-  try {
-    yield* body;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('it did not throw');
-}
-
 describe('tasks and agents', () => {
   let system: ActorSystem;
   beforeAll(async () => {
