@@ -1,7 +1,7 @@
 // The same tagged Treiber stack as @beamish/arena's src/tagged-stack.ts, over the queue's node
 // slots: the packages depend on nothing of ours, so a fix to its ABA protection belongs in both.
-import { FREE, freeSlot } from './layout.js';
-import { indexOf } from './pointer.js';
+import { FREE } from './layout.js';
+import { indexHalf } from './pointer.js';
 
 /** Added to the head by every update (the pool keeps its tag even when a test takes the queue's away). */
 const TAG = 1n << 32n;
@@ -14,23 +14,55 @@ const TAG = 1n << 32n;
 export class FreeList {
   readonly #words: BigInt64Array;
   readonly #ints: Int32Array;
+  /** Each node's link to the node below it + 1 (0 at the bottom). */
+  readonly #links: Int32Array;
 
-  constructor(words: BigInt64Array, ints: Int32Array) {
+  constructor(words: BigInt64Array, ints: Int32Array, links: Int32Array) {
     this.#words = words;
     this.#ints = ints;
+    this.#links = links;
   }
 
   /** Takes a free node, or returns -1 when every node is in use. */
   pop(): number {
     const words = this.#words;
+    const ints = this.#ints;
     for (;;) {
       const head = Atomics.load(words, FREE);
-      const top = indexOf(head);
+      const top = ints[indexHalf(FREE)] as number; // the head's, or a newer head's: then the CAS fails
       if (top === 0) return -1;
-      const below = Atomics.load(this.#ints, freeSlot(top - 1));
+      const below = this.#links[top - 1] as number;
       // The tag always moves (a pop and a push never leave the head word as it was).
       if (Atomics.compareExchange(words, FREE, head, head + TAG + BigInt(below - top)) === head) {
         return top - 1;
+      }
+    }
+  }
+
+  /**
+   * Takes up to `into.length` free nodes with one CAS, writing them to `into` from index 0, and
+   * returns how many it took: 0 when every node is in use.
+   *
+   * The walk down the stack reads links that other threads may be changing; that is harmless, for
+   * if anything was pushed or popped meanwhile the head's tag has moved and the CAS fails.
+   */
+  popMany(into: Int32Array): number {
+    const words = this.#words;
+    const ints = this.#ints;
+    const links = this.#links;
+    const max = into.length;
+    for (;;) {
+      const head = Atomics.load(words, FREE);
+      const top = ints[indexHalf(FREE)] as number;
+      if (top === 0) return 0;
+      let taken = 0;
+      let below = top;
+      do {
+        into[taken++] = below - 1;
+        below = links[below - 1] as number;
+      } while (below !== 0 && taken < max);
+      if (Atomics.compareExchange(words, FREE, head, head + TAG + BigInt(below - top)) === head) {
+        return taken;
       }
     }
   }
@@ -48,8 +80,8 @@ export class FreeList {
     const words = this.#words;
     for (;;) {
       const head = Atomics.load(words, FREE);
-      const top = indexOf(head);
-      Atomics.store(this.#ints, freeSlot(last), top);
+      const top = this.#ints[indexHalf(FREE)] as number;
+      Atomics.store(this.#links, last, top);
       if (Atomics.compareExchange(words, FREE, head, head + TAG + BigInt(first + 1 - top)) === head) {
         return;
       }
@@ -58,6 +90,6 @@ export class FreeList {
 
   /** Links `node` above `below` in a chain the caller owns, before `pushChain`. */
   link(node: number, below: number): void {
-    this.#ints[freeSlot(node)] = below + 1;
+    this.#links[node] = below + 1;
   }
 }

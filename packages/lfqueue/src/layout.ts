@@ -16,11 +16,17 @@ import { checkInteger, checkOptions, describe } from './validate.js';
  *             +0  next   int64 tagged pointer (LMS: towards the head; MS: towards the tail)
  *             +8  prev   int64 tagged pointer (LMS only: towards the tail, set optimistically)
  *             +16 value  int32
- *             +20 free   int32: the node below in the free list + 1
+ *             +20 (unused, keeps the next node's words 8-byte aligned)
+ * then, from the next 64-byte boundary:
+ *            free links, one int32 per node: the node below it in the free list + 1
  * ```
+ *
+ * The free links have an array of their own, not a slot in each node: a consumer that gives a
+ * batch of nodes back writes one or two cache lines of links instead of one line per node, and a
+ * producer that takes the batch reads those lines instead of every node's.
  */
 export const MAGIC = 0x3151_464c; // "LFQ1" read as a little-endian int32
-export const VERSION = 1;
+export const VERSION = 2;
 export enum Kind {
   LMS = 1,
   MS = 2,
@@ -49,7 +55,7 @@ const NULL_PREV = -1n;
 export const NODE_BYTES = 24;
 /** In BigInt64 units: a node's `next` word is at `NODE_WORD0 + 3 * node`. */
 const NODE_WORD0 = NODES_OFFSET / 8;
-/** In Int32 units: a node's value is at `VALUE_INT0 + 6 * node`, its free link one further. */
+/** In Int32 units: a node's value is at `VALUE_INT0 + 6 * node`. */
 const VALUE_INT0 = (NODES_OFFSET + 16) / 4;
 
 /** `node`'s `next` word (BigInt64 index). */
@@ -58,8 +64,11 @@ export const nextSlot = (node: number): number => NODE_WORD0 + 3 * node;
 export const prevSlot = (node: number): number => NODE_WORD0 + 3 * node + 1;
 /** `node`'s value (Int32 index). */
 export const valueSlot = (node: number): number => VALUE_INT0 + 6 * node;
-/** `node`'s free-list link (Int32 index). */
-export const freeSlot = (node: number): number => VALUE_INT0 + 6 * node + 1;
+
+/** Where the free links start: after the nodes, on a cache line of their own. */
+const linksOffset = (nodes: number): number => Math.ceil((NODES_OFFSET + nodes * NODE_BYTES) / 64) * 64;
+/** The size of the buffer of a queue of `nodes` nodes, a whole number of 64-bit words. */
+const bufferBytes = (nodes: number): number => linksOffset(nodes) + Math.ceil(nodes / 2) * 8;
 
 /** The largest capacity: 2^26 items, a buffer of 1.5 GiB. */
 export const MAX_CAPACITY = 2 ** 26;
@@ -71,6 +80,8 @@ export interface Views {
   readonly buffer: SharedArrayBuffer;
   readonly words: BigInt64Array;
   readonly ints: Int32Array;
+  /** The free links, indexed by node. */
+  readonly links: Int32Array;
   readonly capacity: number;
 }
 
@@ -86,8 +97,9 @@ export function createBuffer(kind: Kind, options: { capacity?: number }): Views 
       : checkInteger('options.capacity', options.capacity, 1, MAX_CAPACITY);
   // One node more than the capacity: the head always points at a dummy.
   const nodes = cap + 1;
-  const buffer = new SharedArrayBuffer(NODES_OFFSET + nodes * NODE_BYTES);
+  const buffer = new SharedArrayBuffer(bufferBytes(nodes));
   const ints = new Int32Array(buffer);
+  const links = new Int32Array(buffer, linksOffset(nodes), nodes);
   ints[H_MAGIC] = MAGIC;
   ints[H_VERSION] = VERSION;
   ints[H_KIND] = kind;
@@ -95,7 +107,7 @@ export function createBuffer(kind: Kind, options: { capacity?: number }): Views 
   ints[H_NODES] = nodes;
   // Node 0 is the first dummy; 1 … nodes - 1 go on the free list, 1 on top.
   for (let node = 1; node < nodes; node++) {
-    ints[freeSlot(node)] = node + 1 < nodes ? node + 2 : 0;
+    links[node] = node + 1 < nodes ? node + 2 : 0;
   }
   const words = new BigInt64Array(buffer);
   words[FREE] = nodes > 1 ? 2n : 0n;
@@ -106,7 +118,7 @@ export function createBuffer(kind: Kind, options: { capacity?: number }): Views 
     // Michael and Scott's list ends in a null next: the first dummy's.
     words[nextSlot(0)] = BigInt(NULL_INDEX);
   }
-  return { buffer, words, ints, capacity: cap };
+  return { buffer, words, ints, links, capacity: cap };
 }
 
 /** Checks that `buffer` holds a queue of `kind` (and that `options` is an object) and returns views over it. */
@@ -135,8 +147,9 @@ export function attachBuffer(kind: Kind, buffer: unknown, options: unknown): Vie
   }
   const capacity = ints[H_CAPACITY] as number;
   const nodes = ints[H_NODES] as number;
-  if (nodes !== capacity + 1 || buffer.byteLength !== NODES_OFFSET + nodes * NODE_BYTES) {
+  if (nodes !== capacity + 1 || buffer.byteLength !== bufferBytes(nodes)) {
     throw new TypeError(`buffer is not an ${className} buffer: its header does not match its size`);
   }
-  return { buffer, words: new BigInt64Array(buffer), ints, capacity };
+  const links = new Int32Array(buffer, linksOffset(nodes), nodes);
+  return { buffer, words: new BigInt64Array(buffer), ints, links, capacity };
 }

@@ -1,6 +1,6 @@
 import { hooks } from './hooks.js';
 import { attachBuffer, createBuffer, HEAD, Kind, nextSlot, prevSlot, TAIL, valueSlot } from './layout.js';
-import { INDEX_MASK, indexOf, NULL_INDEX, pointer, sameTag, TAG_MASK, TAG_ONE } from './pointer.js';
+import { INDEX_MASK, indexHalf, indexOf, pointer, sameTag, TAG_ONE } from './pointer.js';
 import { type HandleOptions, type QueueOptions, SharedQueue } from './shared-queue.js';
 
 /**
@@ -60,17 +60,17 @@ export class LMSQueue extends SharedQueue {
     const node = this.nodeFor(value);
     if (node < 0) return false;
     const words = this.words;
+    const ints = this.ints;
     const tally = this.tally;
-    const nodeIndex = BigInt(node);
     for (;;) {
       const tail = Atomics.load(words, TAIL);
+      const last = ints[indexHalf(TAIL)] as number; // the tail's node, or a newer tail's: then the CAS fails
       // next = <tail.ptr, tail.tag + 1>: the tag a dequeuer walking from the new tail expects.
       Atomics.store(words, nextSlot(node), tail + TAG_ONE);
-      // link = <node, tail.tag>, the old tail's prev to be, and where it goes, both worked out before
-      // the CAS: the shorter the gap between the CAS and the prev store, the rarer a dequeue finds
-      // the link missing.
-      const link = (tail & TAG_MASK) + nodeIndex;
-      const slot = prevSlot(indexOf(tail));
+      // link = <node, tail.tag>, the old tail's prev to be, worked out before the CAS: the shorter
+      // the gap between the CAS and the prev store, the rarer a dequeue finds the link missing.
+      const link = tail + BigInt(node - last);
+      const slot = prevSlot(last);
       if (Atomics.compareExchange(words, TAIL, tail, link + TAG_ONE) === tail) {
         // The optimistic step: a plain store of prev. If it comes late, or lands on a node that has
         // since been dequeued and reused, its tag no longer matches and it is ignored.
@@ -86,16 +86,19 @@ export class LMSQueue extends SharedQueue {
 
   tryDequeue(): number | undefined {
     const words = this.words;
+    const ints = this.ints;
     const tally = this.tally;
     for (;;) {
       const head = Atomics.load(words, HEAD);
-      const dummy = indexOf(head);
-      const firstNodePrev = Atomics.load(words, prevSlot(dummy));
-      const first = indexOf(firstNodePrev);
-      if (!sameTag(firstNodePrev, head) || first === NULL_INDEX) {
-        // No valid prev: the queue is empty, or a prev store is late. Only now is the tail needed
-        // (the paper reads it on every dequeue; a consumer that skips it leaves the producers'
-        // cache line alone).
+      const dummy = ints[indexHalf(HEAD)] as number; // the head's node, or a newer head's: then the CAS fails
+      const link = Atomics.load(words, prevSlot(dummy));
+      const first = ints[indexHalf(prevSlot(dummy))] as number;
+      // The link is valid when it carries the head's tag. `first` comes from a second read, so the
+      // test also checks that it is the node in `link`, as read: <first, head.tag> = head + (first - dummy).
+      if (first < 0 || link !== head + BigInt(first - dummy)) {
+        // No valid prev: the queue is empty, or a prev store is late (or the link changed between
+        // the two reads). Only now is the tail needed (the paper reads it on every dequeue; a
+        // consumer that skips it leaves the producers' cache line alone).
         const tail = Atomics.load(words, TAIL);
         if (head !== Atomics.load(words, HEAD)) continue;
         if (head === tail) {
@@ -107,12 +110,12 @@ export class LMSQueue extends SharedQueue {
         continue;
       }
       // A prev with the head's tag was written for this very position: the queue is not empty.
-      if (head !== Atomics.load(words, HEAD)) continue;
-      // Read before the CAS: once the head has moved past `first`, another dequeue may free it.
-      const value = this.ints[valueSlot(first)] as number;
+      // Read the value before the CAS: once the head has moved past `first`, another dequeue may
+      // free it. If the head has moved already, the value may be anything, and the CAS fails.
+      const value = ints[valueSlot(first)] as number;
       hooks?.beforeHeadCas?.();
-      // <first, head.tag + 1>: firstNodePrev already carries head's tag.
-      if (Atomics.compareExchange(words, HEAD, head, firstNodePrev + TAG_ONE) === head) {
+      // <first, head.tag + 1>
+      if (Atomics.compareExchange(words, HEAD, head, link + TAG_ONE) === head) {
         this.retireNode(dummy);
         tally.operations++;
         return value;

@@ -22,6 +22,19 @@ export function indexOf(word: bigint): number {
   return Number(word & INDEX_MASK);
 }
 
+/** Where a 64-bit word's low half lies: first on little-endian machines, second on big-endian ones. */
+const LOW_HALF = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 0 : 1;
+
+/**
+ * The `Int32Array` index of the low half — the node index — of the 64-bit word at `BigInt64Array`
+ * index `word`.
+ *
+ * Reading the node index there costs a plain load, where `indexOf` costs two `bigint` conversions
+ * (~25 ns, a third of an operation). It is read after the whole word, so it belongs to that word or
+ * to a newer one: a newer one is caught by the tag check or the CAS that validates every read.
+ */
+export const indexHalf = (word: number): number => 2 * word + LOW_HALF;
+
 /** True when two words carry the same tag. */
 export function sameTag(a: bigint, b: bigint): boolean {
   return (a ^ b) >> 32n === 0n;

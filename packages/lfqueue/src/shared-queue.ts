@@ -75,7 +75,7 @@ export abstract class SharedQueue {
     this.capacity = views.capacity;
     this.words = views.words;
     this.ints = views.ints;
-    this.freeList = new FreeList(views.words, views.ints);
+    this.freeList = new FreeList(views.words, views.ints, views.links);
     this.doorbell = Doorbell.attach(views.buffer, DOORBELL_OFFSET);
     const spareNodes =
       options.spareNodes === undefined
@@ -90,7 +90,14 @@ export abstract class SharedQueue {
    */
   protected nodeFor(value: number): number {
     if ((value | 0) !== value || value < 0) checkInteger('value', value, 0, MAX_VALUE);
-    const node = this.#spareCount > 0 ? (this.#spares[--this.#spareCount] as number) : this.freeList.pop();
+    let node: number;
+    if (this.#spareCount > 0) node = this.#spares[--this.#spareCount] as number;
+    else if (this.#spares.length === 0) node = this.freeList.pop();
+    else {
+      // Out of spares: take a batch from the pool with one CAS, as a dequeuing handle gives them back.
+      this.#spareCount = this.freeList.popMany(this.#spares);
+      node = this.#spareCount > 0 ? (this.#spares[--this.#spareCount] as number) : -1;
+    }
     // A plain store: the CAS that links the node publishes it.
     if (node >= 0) this.ints[valueSlot(node)] = value;
     return node;

@@ -29,8 +29,8 @@ describe.each([
     expect(() => Queue.attach(other.buffer)).toThrow(TypeError);
     expect(() => Queue.attach(other.buffer)).toThrow(new RegExp(`not an ${name}`));
     const newer = Queue.create({ capacity: 4 });
-    new Int32Array(newer.buffer)[1] = 2; // a later layout version
-    expect(() => Queue.attach(newer.buffer)).toThrow(/layout version 2/);
+    new Int32Array(newer.buffer)[1] = 3; // a later layout version
+    expect(() => Queue.attach(newer.buffer)).toThrow(/layout version 3/);
   });
 
   it('refuses a negative or non-numeric timeout', () => {

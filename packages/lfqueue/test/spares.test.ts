@@ -40,6 +40,20 @@ describe.each([
     expect(alone.tryEnqueue(64)).toBe(false);
   });
 
+  it('are taken by an enqueuing handle in a batch, and what it has not used goes back on releaseSpares()', () => {
+    const producer = Queue.create({ capacity: 64 }); // takes up to 4 nodes at a time
+    const other = Queue.attach(producer.buffer);
+    expect(producer.tryEnqueue(0)).toBe(true); // took 4 nodes from the pool, used 1
+    // 64 nodes were free; the producer holds 3 it has not used, so the other handle finds room for 60.
+    for (let i = 0; i < 60; i++) expect(other.tryEnqueue(i)).toBe(true);
+    expect(other.tryEnqueue(60)).toBe(false);
+    producer.releaseSpares();
+    for (let i = 0; i < 3; i++) expect(other.tryEnqueue(i)).toBe(true);
+    expect(other.tryEnqueue(3)).toBe(false);
+    expect(other.size()).toBe(64);
+    expect(producer.tryDequeue()).toBe(0);
+  });
+
   it('can be turned off, or sized, per handle', () => {
     const producer = Queue.create({ capacity: 64 });
     const strict = Queue.attach(producer.buffer, { spareNodes: 0 });

@@ -42,5 +42,6 @@ for (let i = 0; i < rounds; i++) {
   }
   values[i] = got;
 }
+queue.releaseSpares(); // a handle that is done gives back the nodes it keeps
 parentPort.postMessage({ id, values, fulls, empties, counters: queue.counters() }, [values.buffer]);
 parentPort.close();

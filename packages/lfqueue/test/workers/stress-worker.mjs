@@ -41,6 +41,7 @@ if (role === 'producer') {
       backOff(failures);
     }
   }
+  queue.releaseSpares(); // a handle that is done gives back the nodes it took in a batch
   Atomics.add(control, PRODUCERS_DONE, 1);
   parentPort.postMessage({ role, id, fulls, counters: queue.counters() });
 } else {
