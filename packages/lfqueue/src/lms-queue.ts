@@ -1,6 +1,6 @@
 import { hooks } from './hooks.js';
 import { attachBuffer, createBuffer, HEAD, Kind, nextSlot, prevSlot, TAIL, valueSlot } from './layout.js';
-import { INDEX_MASK, indexHalf, indexOf, pointer, sameTag, TAG_ONE } from './pointer.js';
+import { INDEX_MASK, indexHalf, indexOf, pointer, sameTag, storeWord, TAG_ONE } from './pointer.js';
 import { type HandleOptions, type QueueOptions, SharedQueue } from './shared-queue.js';
 
 /**
@@ -66,7 +66,7 @@ export class LMSQueue extends SharedQueue {
       const tail = Atomics.load(words, TAIL);
       const last = ints[indexHalf(TAIL)] as number; // the tail's node, or a newer tail's: then the CAS fails
       // next = <tail.ptr, tail.tag + 1>: the tag a dequeuer walking from the new tail expects.
-      Atomics.store(words, nextSlot(node), tail + TAG_ONE);
+      storeWord(words, nextSlot(node), tail + TAG_ONE);
       // link = <node, tail.tag>, the old tail's prev to be, worked out before the CAS: the shorter
       // the gap between the CAS and the prev store, the rarer a dequeue finds the link missing.
       const link = tail + BigInt(node - last);
@@ -74,8 +74,8 @@ export class LMSQueue extends SharedQueue {
       if (Atomics.compareExchange(words, TAIL, tail, link + TAG_ONE) === tail) {
         // The optimistic step: a plain store of prev. If it comes late, or lands on a node that has
         // since been dequeued and reused, its tag no longer matches and it is ignored.
-        if (hooks?.deferPrevStore === undefined) Atomics.store(words, slot, link);
-        else hooks.deferPrevStore(() => Atomics.store(words, slot, link));
+        if (hooks?.deferPrevStore === undefined) storeWord(words, slot, link);
+        else hooks.deferPrevStore(() => storeWord(words, slot, link));
         tally.operations++;
         this.doorbell.ring();
         return true;
@@ -138,8 +138,9 @@ export class LMSQueue extends SharedQueue {
       if (!sameTag(next, current)) return;
       const slot = prevSlot(indexOf(next));
       const link = pointer(BigInt(node), current, -TAG_ONE);
-      if (Atomics.load(words, slot) !== link) Atomics.store(words, slot, link);
+      if (Atomics.load(words, slot) !== link) storeWord(words, slot, link);
       current = pointer(next & INDEX_MASK, current, -TAG_ONE);
     }
   }
 }
+

@@ -1,6 +1,6 @@
 import { hooks } from './hooks.js';
 import { attachBuffer, createBuffer, HEAD, Kind, nextSlot, TAIL, valueSlot } from './layout.js';
-import { advance, INDEX_MASK, indexHalf, indexOf, NULL_INDEX } from './pointer.js';
+import { advance, INDEX_MASK, indexHalf, indexOf, NULL_INDEX, storeWord } from './pointer.js';
 import { type HandleOptions, type QueueOptions, SharedQueue } from './shared-queue.js';
 
 const NULL = BigInt(NULL_INDEX);
@@ -52,7 +52,7 @@ export class MSQueue extends SharedQueue {
     const nodeIndex = BigInt(node);
     const own = nextSlot(node);
     // next = <null, old tag + 1>: a delayed linker holding this node's previous next fails its CAS.
-    Atomics.store(words, own, advance(Atomics.load(words, own), NULL));
+    storeWord(words, own, advance(Atomics.load(words, own), NULL));
     let tail: bigint;
     for (;;) {
       tail = Atomics.load(words, TAIL);
