@@ -64,10 +64,12 @@ const arch = (globalThis as { process?: { arch?: string } }).process?.arch ?? ''
  * time of `Atomics.store` (a builtin call), and no boxed `bigint` for the call. Elsewhere it is `Atomics.store`: the language
  * lets a plain 64-bit store tear into two halves, and a 32-bit machine does just that.
  */
-export const storeWord: (words: BigInt64Array, index: number, word: bigint) => void = WIDE_ARCHES.includes(arch)
-  ? (words, index, word) => {
-      words[index] = word;
-    }
-  : (words, index, word) => {
-      Atomics.store(words, index, word);
-    };
+export const storeWord: (words: BigInt64Array, index: number, word: bigint) => void = WIDE_ARCHES.includes(
+  arch,
+)
+  ? plainStore
+  : Atomics.store;
+
+function plainStore(words: BigInt64Array, index: number, word: bigint): void {
+  words[index] = word;
+}
