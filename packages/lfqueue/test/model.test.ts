@@ -52,6 +52,38 @@ describe.each(kinds)('%s against an array', (_name, Queue) => {
     );
   }, 30_000); // CPU-bound: several times slower on a loaded machine
 
+  it('behaves as one bounded FIFO through several handles used in turn', () => {
+    // Handles keep state of their own (counters, spare nodes, here turned off); the queue is the
+    // buffer's alone, whichever handle moves it.
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 24 }),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 2 }), command), { maxLength: 300 }),
+        (capacity, steps) => {
+          const first = Queue.create({ capacity, spareNodes: 0 });
+          const handles = [
+            first,
+            Queue.attach(first.buffer, { spareNodes: 0 }),
+            Queue.attach(first.buffer, { spareNodes: 0 }),
+          ];
+          const model: number[] = [];
+          for (const [at, c] of steps) {
+            const queue = handles[at] as LMSQueue | MSQueue;
+            if (c.kind === 'enqueue') {
+              const accepted = queue.tryEnqueue(c.value);
+              expect(accepted).toBe(model.length < capacity);
+              if (accepted) model.push(c.value);
+            } else if (c.kind === 'dequeue') {
+              expect(queue.tryDequeue()).toBe(model.shift());
+            }
+            expect(queue.size()).toBe(model.length);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  }, 30_000);
+
   it('recycles every node many times over without losing one', () => {
     const queue = Queue.create({ capacity: 3 });
     for (let round = 0; round < 10_000; round++) {
