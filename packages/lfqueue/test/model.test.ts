@@ -21,6 +21,21 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ kind: 'reattach' as const }) },
 );
 
+/**
+ * Applies an enqueue or a dequeue to `queue` and to `model`, an array that holds up to `capacity`
+ * values, and checks that the two agree.
+ */
+function applyToBoth(queue: LMSQueue | MSQueue, c: Command, model: number[], capacity: number): void {
+  if (c.kind === 'enqueue') {
+    const accepted = queue.tryEnqueue(c.value);
+    expect(accepted).toBe(model.length < capacity);
+    if (accepted) model.push(c.value);
+  } else if (c.kind === 'dequeue') {
+    expect(queue.tryDequeue()).toBe(model.shift());
+  }
+  expect(queue.size()).toBe(model.length);
+}
+
 describe.each(kinds)('%s against an array', (_name, Queue) => {
   it('behaves as a bounded FIFO through any sequence of operations', () => {
     fc.assert(
@@ -32,19 +47,13 @@ describe.each(kinds)('%s against an array', (_name, Queue) => {
           let queue = Queue.create({ capacity });
           const model: number[] = [];
           for (const c of commands) {
-            if (c.kind === 'enqueue') {
-              const accepted = queue.tryEnqueue(c.value);
-              expect(accepted).toBe(model.length < capacity);
-              if (accepted) model.push(c.value);
-            } else if (c.kind === 'dequeue') {
-              expect(queue.tryDequeue()).toBe(model.shift());
-            } else {
+            if (c.kind === 'reattach') {
               // Another handle on the same buffer sees the same queue, once the old one gives
               // back the nodes it keeps.
               queue.releaseSpares();
               queue = Queue.attach(queue.buffer);
             }
-            expect(queue.size()).toBe(model.length);
+            applyToBoth(queue, c, model, capacity);
           }
         },
       ),
@@ -67,17 +76,7 @@ describe.each(kinds)('%s against an array', (_name, Queue) => {
             Queue.attach(first.buffer, { spareNodes: 0 }),
           ];
           const model: number[] = [];
-          for (const [at, c] of steps) {
-            const queue = handles[at] as LMSQueue | MSQueue;
-            if (c.kind === 'enqueue') {
-              const accepted = queue.tryEnqueue(c.value);
-              expect(accepted).toBe(model.length < capacity);
-              if (accepted) model.push(c.value);
-            } else if (c.kind === 'dequeue') {
-              expect(queue.tryDequeue()).toBe(model.shift());
-            }
-            expect(queue.size()).toBe(model.length);
-          }
+          for (const [at, c] of steps) applyToBoth(handles[at] as LMSQueue | MSQueue, c, model, capacity);
         },
       ),
       { numRuns: 300 },
