@@ -40,17 +40,16 @@ export class FreeList {
   }
 
   /**
-   * Takes up to `into.length` free nodes with one CAS, writing them to `into` from index 0, and
-   * returns how many it took: 0 when every node is in use.
+   * Takes up to `max` free nodes with one CAS, writing them to `into` from index 0, and returns how
+   * many it took: 0 when every node is in use.
    *
    * The walk down the stack reads links that other threads may be changing; that is harmless, for
    * if anything was pushed or popped meanwhile the head's tag has moved and the CAS fails.
    */
-  popMany(into: Int32Array): number {
+  popMany(into: Int32Array, max: number): number {
     const words = this.#words;
     const ints = this.#ints;
     const links = this.#links;
-    const max = into.length;
     for (;;) {
       const head = Atomics.load(words, FREE);
       const top = ints[indexHalf(FREE)] as number;

@@ -70,7 +70,7 @@ const linksOffset = (nodes: number): number => Math.ceil((NODES_OFFSET + nodes *
 /** The size of the buffer of a queue of `nodes` nodes, a whole number of 64-bit words. */
 const bufferBytes = (nodes: number): number => linksOffset(nodes) + Math.ceil(nodes / 2) * 8;
 
-/** The largest capacity: 2^26 items, a buffer of 1.5 GiB. */
+/** The largest capacity: 2^26 items, a buffer of 1.75 GiB. */
 export const MAX_CAPACITY = 2 ** 26;
 /** The largest value a queue carries: values are non-negative int32 handles. */
 export const MAX_VALUE = 0x7fff_ffff;

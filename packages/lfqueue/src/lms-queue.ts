@@ -72,10 +72,13 @@ export class LMSQueue extends SharedQueue {
       const link = tail + BigInt(node - last);
       const slot = prevSlot(last);
       if (Atomics.compareExchange(words, TAIL, tail, link + TAG_ONE) === tail) {
-        // The optimistic step: a plain store of prev. If it comes late, or lands on a node that has
-        // since been dequeued and reused, its tag no longer matches and it is ignored.
-        if (hooks?.deferPrevStore === undefined) storeWord(words, slot, link);
-        else hooks.deferPrevStore(() => storeWord(words, slot, link));
+        // The optimistic step: a store of prev, with no CAS. If it comes late, or lands on a node
+        // that has since been dequeued and reused, its tag no longer matches and it is ignored.
+        // It is an Atomics.store, not a plain one as in the paper: a dequeue that reads the link
+        // reads the value through it, and in JavaScript's memory model only an atomic write makes
+        // this thread's earlier writes (the value, the payload it names) visible with it.
+        if (hooks?.deferPrevStore === undefined) Atomics.store(words, slot, link);
+        else hooks.deferPrevStore(() => Atomics.store(words, slot, link));
         tally.operations++;
         this.doorbell.ring();
         return true;
@@ -94,7 +97,9 @@ export class LMSQueue extends SharedQueue {
       const link = Atomics.load(words, prevSlot(dummy));
       const first = ints[indexHalf(prevSlot(dummy))] as number;
       // The link is valid when it carries the head's tag. `first` comes from a second read, so the
-      // test also checks that it is the node in `link`, as read: <first, head.tag> = head + (first - dummy).
+      // test also checks that it is the node in `link`: <first, head.tag> = head + (first - dummy).
+      // (If the head has moved since it was read, `dummy` may be newer and the test meaningless;
+      // then the CAS fails.)
       if (first < 0 || link !== head + BigInt(first - dummy)) {
         // No valid prev: the queue is empty, or a prev store is late (or the link changed between
         // the two reads). Only now is the tail needed (the paper reads it on every dequeue; a
@@ -138,7 +143,7 @@ export class LMSQueue extends SharedQueue {
       if (!sameTag(next, current)) return;
       const slot = prevSlot(indexOf(next));
       const link = pointer(BigInt(node), current, -TAG_ONE);
-      if (Atomics.load(words, slot) !== link) storeWord(words, slot, link);
+      if (Atomics.load(words, slot) !== link) Atomics.store(words, slot, link);
       current = pointer(next & INDEX_MASK, current, -TAG_ONE);
     }
   }

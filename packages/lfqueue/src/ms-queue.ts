@@ -1,6 +1,6 @@
 import { hooks } from './hooks.js';
 import { attachBuffer, createBuffer, HEAD, Kind, nextSlot, TAIL, valueSlot } from './layout.js';
-import { advance, INDEX_MASK, indexHalf, indexOf, NULL_INDEX, storeWord } from './pointer.js';
+import { advance, INDEX_MASK, indexOf, NULL_INDEX, storeWord } from './pointer.js';
 import { type HandleOptions, type QueueOptions, SharedQueue } from './shared-queue.js';
 
 const NULL = BigInt(NULL_INDEX);
@@ -47,7 +47,6 @@ export class MSQueue extends SharedQueue {
     const node = this.nodeFor(value);
     if (node < 0) return false;
     const words = this.words;
-    const ints = this.ints;
     const tally = this.tally;
     const nodeIndex = BigInt(node);
     const own = nextSlot(node);
@@ -56,8 +55,7 @@ export class MSQueue extends SharedQueue {
     let tail: bigint;
     for (;;) {
       tail = Atomics.load(words, TAIL);
-      // The tail's node, or a newer tail's: then the check below sees the tail move.
-      const lastSlot = nextSlot(ints[indexHalf(TAIL)] as number);
+      const lastSlot = nextSlot(indexOf(tail));
       const next = Atomics.load(words, lastSlot);
       if (tail !== Atomics.load(words, TAIL)) continue;
       if (indexOf(next) === NULL_INDEX) {
@@ -80,9 +78,8 @@ export class MSQueue extends SharedQueue {
     const tally = this.tally;
     for (;;) {
       const head = Atomics.load(words, HEAD);
-      // The head's node, or a newer head's: then the check below sees the head move.
-      const dummy = ints[indexHalf(HEAD)] as number;
       const tail = Atomics.load(words, TAIL);
+      const dummy = indexOf(head);
       const next = Atomics.load(words, nextSlot(dummy));
       if (head !== Atomics.load(words, HEAD)) continue;
       const first = indexOf(next);

@@ -58,11 +58,13 @@ const WIDE_ARCHES = ['x64', 'arm64', 'ppc64', 's390x', 'riscv64', 'loong64', 'mi
 const arch = (globalThis as { process?: { arch?: string } }).process?.arch ?? '';
 
 /**
- * Writes a word that other threads read with `Atomics.load` but that needs no ordering of its own:
- * a node's link, published by the CAS that follows it, or a `prev` link, where the algorithm asks
- * for a plain store. On 64-bit platforms it is a plain store — one instruction, a fraction of the
- * time of `Atomics.store` (a builtin call), and no boxed `bigint` for the call. Elsewhere it is `Atomics.store`: the language
- * lets a plain 64-bit store tear into two halves, and a 32-bit machine does just that.
+ * Writes a node's link before the CAS that publishes the node. Threads that find the node through
+ * that CAS see the link whatever kind of store wrote it (the CAS orders it for them); a slower
+ * thread still reading the node's previous life may see either value, and the tags tell them apart.
+ * On 64-bit platforms it is a plain store — one instruction, a fraction of the time of
+ * `Atomics.store` (a builtin call), and no boxed `bigint` for the call. Elsewhere it is
+ * `Atomics.store`: the language lets a plain 64-bit store tear into two halves, and a 32-bit
+ * machine does just that.
  */
 export const storeWord: (words: BigInt64Array, index: number, word: bigint) => void = WIDE_ARCHES.includes(
   arch,

@@ -40,9 +40,10 @@ describe.each([
     expect(alone.tryEnqueue(64)).toBe(false);
   });
 
-  it('are taken by an enqueuing handle in a batch, and what it has not used goes back on releaseSpares()', () => {
-    const producer = Queue.create({ capacity: 64 }); // takes up to 4 nodes at a time
-    const other = Queue.attach(producer.buffer);
+  it('are taken by an enqueuing handle in a batch with batchEnqueues, and what it has not used goes back on releaseSpares()', () => {
+    const first = Queue.create({ capacity: 64 });
+    const producer = Queue.attach(first.buffer, { batchEnqueues: true }); // takes up to 4 nodes at a time
+    const other = Queue.attach(first.buffer, { batchEnqueues: true });
     expect(producer.tryEnqueue(0)).toBe(true); // took 4 nodes from the pool, used 1
     // 64 nodes were free; the producer holds 3 it has not used, so the other handle finds room for 60.
     for (let i = 0; i < 60; i++) expect(other.tryEnqueue(i)).toBe(true);
@@ -52,6 +53,17 @@ describe.each([
     expect(other.tryEnqueue(3)).toBe(false);
     expect(other.size()).toBe(64);
     expect(producer.tryDequeue()).toBe(0);
+  });
+
+  it('are not taken in batches without batchEnqueues', () => {
+    const producer = Queue.create({ capacity: 64 });
+    const other = Queue.attach(producer.buffer);
+    expect(producer.tryEnqueue(0)).toBe(true); // took one node
+    for (let i = 0; i < 63; i++) expect(other.tryEnqueue(i)).toBe(true);
+    expect(other.tryEnqueue(63)).toBe(false);
+    expect(() => Queue.attach(producer.buffer, { batchEnqueues: 'yes' as never })).toThrow(
+      /options\.batchEnqueues must be true or false, got "yes"/,
+    );
   });
 
   it('can be turned off, or sized, per handle', () => {

@@ -7,8 +7,6 @@ import { Encoder } from './codec/encoder.js';
 const RETRY_MS = 1;
 /** A batch this big goes at once, without waiting for the end of the sender's synchronous run. */
 const BATCH_BYTES = 64 * 1024;
-/** The most spare nodes a handle on an inbox keeps, as @beamish/lfqueue's default does. */
-const MAX_SPARES_PER_HANDLE = 32;
 /**
  * How many batches a scheduler takes from its inbox per turn. The messages delivered wait in
  * mailboxes until their processes run: taken a few batches at a time, they are received while still
@@ -100,7 +98,7 @@ export class Channel {
     this.#ints = new Int32Array(heap);
     this.#bytes = new Uint8Array(heap);
     for (const buffer of inboxes) {
-      this.#inboxes.push(attachInbox(buffer, inboxes.length));
+      this.#inboxes.push(LMSQueue.attach(buffer));
       this.#outboxes.push([]);
       this.#open.push(new Encoder(this.#shared));
       this.#openCounts.push(0);
@@ -281,17 +279,4 @@ export class Channel {
     this.#heap.free(handle);
     return false;
   }
-}
-
-/**
- * A handle on an inbox that every one of `threads` threads attaches to. A handle keeps a few of the
- * queue's nodes for itself (see `spareNodes` in @beamish/lfqueue); here all the handles together keep
- * at most a quarter of them, so that a sender never finds an inbox full while its nodes sit idle
- * with the other threads.
- */
-function attachInbox(buffer: SharedArrayBuffer, threads: number): LMSQueue {
-  const { capacity } = LMSQueue.attach(buffer, { spareNodes: 0 }); // a look at the header
-  return LMSQueue.attach(buffer, {
-    spareNodes: Math.min(MAX_SPARES_PER_HANDLE, Math.floor(capacity / (4 * threads))),
-  });
 }

@@ -6,7 +6,7 @@ import type { Transport } from './worker-data.js';
 /** A queue class in shared memory: main creates the queue, each worker attaches to its buffer. */
 interface SharedQueueClass {
   create(options: { capacity: number }): { readonly buffer: SharedArrayBuffer };
-  attach(buffer: SharedArrayBuffer): Channel;
+  attach(buffer: SharedArrayBuffer, options?: { batchEnqueues?: boolean }): Channel;
 }
 
 /** The transports that are queues in shared memory (every one but `postMessage`), by name. */

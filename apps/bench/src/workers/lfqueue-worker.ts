@@ -15,12 +15,16 @@ import type { WorkerData } from '../threads/worker-data.js';
 
 const data = workerData as WorkerData;
 const control = new Control(data.control);
-const channel = openChannel(data);
 const isProducer = data.index % 2 === 0;
+const channel = openChannel(data);
 const pair = data.index >> 1;
 
 function openChannel({ transport, queue, port }: WorkerData): Channel {
   if (transport === 'postMessage') return new PortChannel(port as NonNullable<typeof port>);
+  // Producers stream items, the case `batchEnqueues` is for; both lock-free queues get it.
+  if (transport === 'LMSQueue' || transport === 'MSQueue') {
+    return QUEUES[transport].attach(queue as SharedArrayBuffer, { batchEnqueues: isProducer });
+  }
   return QUEUES[transport].attach(queue as SharedArrayBuffer);
 }
 

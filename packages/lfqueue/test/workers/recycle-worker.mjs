@@ -10,7 +10,10 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { LMSQueue, MSQueue } from '../../dist/index.js';
 
 const { kind, buffer, control: controlBuffer, id, threads, rounds } = workerData;
-const queue = (kind === 'LMSQueue' ? LMSQueue : MSQueue).attach(buffer);
+// Half the threads keep a spare node and take nodes in batches (of up to two), so
+// that nodes also pass through handles' hands; the others take every node from the pool.
+const options = id % 2 === 1 ? { spareNodes: 2, batchEnqueues: true } : { spareNodes: 0 };
+const queue = (kind === 'LMSQueue' ? LMSQueue : MSQueue).attach(buffer, options);
 const control = new Int32Array(controlBuffer); // [0]: threads that have arrived
 const idle = new Int32Array(new SharedArrayBuffer(4));
 

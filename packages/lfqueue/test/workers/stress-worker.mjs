@@ -26,7 +26,10 @@ const idle = new Int32Array(new SharedArrayBuffer(4));
 function backOff(failures) {
   if (failures % 64 === 0) Atomics.wait(idle, 0, 0, 0.05);
 }
-const queue = (kind === 'LMSQueue' ? LMSQueue : MSQueue).attach(buffer);
+// Producers stream values: they take nodes from the pool in batches.
+const queue = (kind === 'LMSQueue' ? LMSQueue : MSQueue).attach(buffer, {
+  batchEnqueues: role === 'producer',
+});
 const control = new Int32Array(controlBuffer);
 
 if (role === 'producer') {
