@@ -4,6 +4,12 @@ import { INDEX_MASK, indexHalf, indexOf, pointer, sameTag, storeWord, TAG_ONE } 
 import { type HandleOptions, type QueueOptions, SharedQueue } from './shared-queue.js';
 
 /**
+ * One position on: the tail's tag is the head's plus this when the queue holds one value. A
+ * constant, not `TAG_ONE`, so that a test that takes the tags away never takes this path.
+ */
+const NEXT_POSITION = 1n << 32n;
+
+/**
  * The optimistic lock-free FIFO queue of Ladan-Mozes and Shavit (DISC 2004; Distributed Computing
  * 20(5), 2008), multi-producer and multi-consumer, over a `SharedArrayBuffer` that any number of
  * threads attach to.
@@ -56,22 +62,43 @@ export class LMSQueue extends SharedQueue {
     return new LMSQueue(attachBuffer(Kind.LMS, buffer, options), options);
   }
 
+  /**
+   * The tail this handle's last enqueue installed, and its node: where the next enqueue starts,
+   * without loading the tail. With one producer the guess is always right. When another producer
+   * has moved the tail meanwhile, the CAS fails and returns the tail to try next, and the handle
+   * stops guessing until an enqueue succeeds at its first try again. `undefined`: load it.
+   */
+  #tail: bigint | undefined;
+  #tailNode = 0;
+  /** The same for dequeues: the head this handle last installed or saw, and its node. */
+  #head: bigint | undefined;
+  #headNode = 0;
+
   tryEnqueue(value: number): boolean {
     const node = this.nodeFor(value);
     if (node < 0) return false;
     const words = this.words;
     const ints = this.ints;
     const tally = this.tally;
-    for (;;) {
-      const tail = Atomics.load(words, TAIL);
-      const last = ints[indexHalf(TAIL)] as number; // the tail's node, or a newer tail's: then the CAS fails
+    let tail: bigint;
+    let last: number;
+    if (this.#tail === undefined) {
+      tail = Atomics.load(words, TAIL);
+      last = ints[indexHalf(TAIL)] as number; // the tail's node, or a newer tail's: then the CAS fails
+    } else {
+      tail = this.#tail;
+      last = this.#tailNode;
+    }
+    for (let firstTry = true; ; firstTry = false) {
       // next = <tail.ptr, tail.tag + 1>: the tag a dequeuer walking from the new tail expects.
       storeWord(words, nextSlot(node), tail + TAG_ONE);
       // link = <node, tail.tag>, the old tail's prev to be, worked out before the CAS: the shorter
       // the gap between the CAS and the prev store, the rarer a dequeue finds the link missing.
       const link = tail + BigInt(node - last);
       const slot = prevSlot(last);
-      if (Atomics.compareExchange(words, TAIL, tail, link + TAG_ONE) === tail) {
+      const newTail = link + TAG_ONE;
+      const seen = Atomics.compareExchange(words, TAIL, tail, newTail);
+      if (seen === tail) {
         // The optimistic step: a store of prev, with no CAS. If it comes late, or lands on a node
         // that has since been dequeued and reused, its tag no longer matches and it is ignored.
         // It is an Atomics.store, not a plain one as in the paper: a dequeue that reads the link
@@ -79,11 +106,15 @@ export class LMSQueue extends SharedQueue {
         // this thread's earlier writes (the value, the payload it names) visible with it.
         if (hooks?.deferPrevStore === undefined) Atomics.store(words, slot, link);
         else hooks.deferPrevStore(() => Atomics.store(words, slot, link));
+        this.#tail = firstTry ? newTail : undefined;
+        this.#tailNode = node;
         tally.operations++;
         this.doorbell.ring();
         return true;
       }
       tally.casFailures++;
+      tail = seen;
+      last = ints[indexHalf(TAIL)] as number;
     }
   }
 
@@ -91,9 +122,16 @@ export class LMSQueue extends SharedQueue {
     const words = this.words;
     const ints = this.ints;
     const tally = this.tally;
-    for (;;) {
-      const head = Atomics.load(words, HEAD);
-      const dummy = ints[indexHalf(HEAD)] as number; // the head's node, or a newer head's: then the CAS fails
+    let head: bigint;
+    let dummy: number;
+    if (this.#head === undefined) {
+      head = Atomics.load(words, HEAD);
+      dummy = ints[indexHalf(HEAD)] as number; // the head's node, or a newer head's: then the CAS fails
+    } else {
+      head = this.#head;
+      dummy = this.#headNode;
+    }
+    for (let firstTry = true; ; firstTry = false) {
       const link = Atomics.load(words, prevSlot(dummy));
       const first = ints[indexHalf(prevSlot(dummy))] as number;
       // The link is valid when it carries the head's tag. `first` comes from a second read, so the
@@ -101,14 +139,40 @@ export class LMSQueue extends SharedQueue {
       // (If the head has moved since it was read, `dummy` may be newer and the test meaningless;
       // then the CAS fails.)
       if (first < 0 || link !== head + BigInt(first - dummy)) {
-        // No valid prev: the queue is empty, or a prev store is late (or the link changed between
-        // the two reads). Only now is the tail needed (the paper reads it on every dequeue; a
-        // consumer that skips it leaves the producers' cache line alone).
+        // No valid prev: the queue is empty, or a prev store is late, or the link changed between
+        // the two reads, or the head has moved. Only now is the tail needed (the paper reads it on
+        // every dequeue; a consumer that skips it leaves the producers' cache line alone).
         const tail = Atomics.load(words, TAIL);
-        if (head !== Atomics.load(words, HEAD)) continue;
+        const now = Atomics.load(words, HEAD);
+        if (head !== now) {
+          head = now;
+          dummy = ints[indexHalf(HEAD)] as number;
+          continue;
+        }
         if (head === tail) {
+          this.#head = head; // current: the next look starts here
+          this.#headNode = dummy;
           this.releaseSpares(); // an empty queue: let producers have this handle's spare nodes
           return undefined;
+        }
+        if (sameTag(tail, pointer(0n, head, NEXT_POSITION))) {
+          // One value, whose enqueuer has swung the tail but not stored the dummy's prev yet: the
+          // common race of a consumer that keeps up. The tail is the node after the dummy, and the
+          // tail word is the new head, <tail.ptr, head.tag + 1>; the value is in the tail's node,
+          // published by the CAS that installed that tail. No walk needed: the enqueuer's prev
+          // store, when it comes, lands on a node whose tag has moved on.
+          const value = ints[valueSlot(indexOf(tail))] as number;
+          if (Atomics.compareExchange(words, HEAD, head, tail) === head) {
+            this.#head = tail;
+            this.#headNode = indexOf(tail);
+            this.retireNode(dummy);
+            tally.operations++;
+            return value;
+          }
+          tally.casFailures++;
+          head = Atomics.load(words, HEAD);
+          dummy = ints[indexHalf(HEAD)] as number;
+          continue;
         }
         tally.fixLists++;
         this.#fixList(tail, head);
@@ -119,13 +183,18 @@ export class LMSQueue extends SharedQueue {
       // free it. If the head has moved already, the value may be anything, and the CAS fails.
       const value = ints[valueSlot(first)] as number;
       hooks?.beforeHeadCas?.();
-      // <first, head.tag + 1>
-      if (Atomics.compareExchange(words, HEAD, head, link + TAG_ONE) === head) {
+      const newHead = link + TAG_ONE; // <first, head.tag + 1>
+      const seen = Atomics.compareExchange(words, HEAD, head, newHead);
+      if (seen === head) {
+        this.#head = firstTry ? newHead : undefined;
+        this.#headNode = first;
         this.retireNode(dummy);
         tally.operations++;
         return value;
       }
       tally.casFailures++;
+      head = seen;
+      dummy = ints[indexHalf(HEAD)] as number;
     }
   }
 

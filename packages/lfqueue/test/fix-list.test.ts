@@ -35,6 +35,24 @@ describe('LMSQueue fixList', () => {
     expect(queue.counters().fixLists).toBeGreaterThan(0);
   });
 
+  it('takes a lone value from the tail without a repair while its prev store is late', () => {
+    policy = 'defer';
+    pending.length = 0;
+    const queue = LMSQueue.create({ capacity: 8 });
+    for (const value of [1, 2]) {
+      queue.tryEnqueue(value); // the tail has moved; the dummy's prev is not stored yet
+      expect(queue.tryDequeue()).toBe(value);
+    }
+    expect(queue.tryDequeue()).toBeUndefined();
+    expect(queue.counters()).toEqual({ operations: 4, casFailures: 0, fixLists: 0 });
+    // The late stores land on nodes the head has passed, with tags that no longer match.
+    for (const store of pending.splice(0)) store();
+    policy = 'now';
+    queue.tryEnqueue(3);
+    queue.tryEnqueue(4);
+    expect([queue.tryDequeue(), queue.tryDequeue(), queue.tryDequeue()]).toEqual([3, 4, undefined]);
+  });
+
   it('ignores prev stores that arrive after their node was dequeued and reused', () => {
     policy = 'defer';
     pending.length = 0;
