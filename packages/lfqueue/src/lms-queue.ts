@@ -67,10 +67,16 @@ export class LMSQueue extends SharedQueue {
    * without loading the tail. With one producer the guess is always right. When another producer
    * has moved the tail meanwhile, the CAS fails and returns the tail to try next, and the handle
    * stops guessing until an enqueue succeeds at its first try again. `undefined`: load it.
+   *
+   * A guess may be old by any number of operations of other handles, but only a CAS trusts it
+   * whole, and a CAS compares the whole current word.
    */
   #tail: bigint | undefined;
   #tailNode = 0;
-  /** The same for dequeues: the head this handle last installed or saw, and its node. */
+  /**
+   * The same for dequeues: the head this handle last installed at its first try, or found current
+   * (a dequeue that found the queue empty, or took its one value from the tail), and its node.
+   */
   #head: bigint | undefined;
   #headNode = 0;
 
@@ -96,7 +102,9 @@ export class LMSQueue extends SharedQueue {
       // the gap between the CAS and the prev store, the rarer a dequeue finds the link missing.
       const link = tail + BigInt(node - last);
       const slot = prevSlot(last);
-      const newTail = link + TAG_ONE;
+      // Reduced to the signed 64-bit word a read returns: the guess kept below is compared with
+      // such reads, and past tag 2^31 - 1 the plain sum would not be one.
+      const newTail = BigInt.asIntN(64, link + TAG_ONE);
       const seen = Atomics.compareExchange(words, TAIL, tail, newTail);
       if (seen === tail) {
         // The optimistic step: a store of prev, with no CAS. If it comes late, or lands on a node
@@ -183,7 +191,7 @@ export class LMSQueue extends SharedQueue {
       // free it. If the head has moved already, the value may be anything, and the CAS fails.
       const value = ints[valueSlot(first)] as number;
       hooks?.beforeHeadCas?.();
-      const newHead = link + TAG_ONE; // <first, head.tag + 1>
+      const newHead = BigInt.asIntN(64, link + TAG_ONE); // <first, head.tag + 1>, as a read returns it
       const seen = Atomics.compareExchange(words, HEAD, head, newHead);
       if (seen === head) {
         this.#head = firstTry ? newHead : undefined;

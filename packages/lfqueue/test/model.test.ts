@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LMSQueue, MAX_VALUE, MSQueue } from '../src/index.js';
+import { HEAD, TAIL } from '../src/layout.js';
 
 const kinds = [
   ['LMSQueue', LMSQueue],
@@ -80,6 +81,33 @@ describe.each(kinds)('%s against an array', (_name, Queue) => {
         },
       ),
       { numRuns: 300 },
+    );
+  }, 30_000);
+
+  it('stays a bounded FIFO as its tags pass 2^31 and 2^32', () => {
+    // Tags live in the high half of a signed 64-bit word: at 2^31 the word turns negative, at 2^32
+    // the tag wraps to 0. Start an empty queue just before either and cross it.
+    fc.assert(
+      fc.property(
+        fc.constantFrom(0x7fff_fff0, 0xffff_fff0),
+        fc.integer({ min: 1, max: 8 }),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 1 }), command), { minLength: 40, maxLength: 200 }),
+        (tag, capacity, steps) => {
+          const first = Queue.create({ capacity });
+          const words = new BigInt64Array(first.buffer);
+          words[TAIL] = BigInt.asIntN(64, BigInt(tag) << 32n); // node 0, the dummy, at that tag
+          words[HEAD] = words[TAIL] as bigint;
+          const handles = [first, Queue.attach(first.buffer, { spareNodes: 0 })];
+          const model: number[] = [];
+          for (const [at, c] of steps) {
+            const queue = handles[at] as LMSQueue | MSQueue;
+            // A handle that keeps spare nodes gives them back first, so that `capacity` is exact.
+            if (c.kind === 'enqueue') for (const handle of handles) handle.releaseSpares();
+            applyToBoth(queue, c, model, capacity);
+          }
+        },
+      ),
+      { numRuns: 200 },
     );
   }, 30_000);
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { QueueCounters, SharedQueue } from '../src/index.js';
+import { HEAD, TAIL } from '../src/layout.js';
 import { kinds, useWorkers } from './support/workers.js';
 
 /*
@@ -129,7 +130,14 @@ function expectEmptyAndWhole(queue: SharedQueue): void {
 
 type ConsumerMode = 'spin' | 'blocking';
 
-const scenarios: { name: string; producers: number; consumers: ConsumerMode[]; capacity: number }[] = [
+const scenarios: {
+  name: string;
+  producers: number;
+  consumers: ConsumerMode[];
+  capacity: number;
+  /** Where the head's and tail's tags start (0 in a new queue). */
+  startTag?: number;
+}[] = [
   {
     name: '2 producers and 2 consumers (one spinning, one sleeping on the doorbell)',
     producers: 2,
@@ -138,10 +146,18 @@ const scenarios: { name: string; producers: number; consumers: ConsumerMode[]; c
   },
   { name: '1 producer and 1 spinning consumer', producers: 1, consumers: ['spin'], capacity: 1024 },
   { name: '1 producer and 1 sleeping consumer', producers: 1, consumers: ['blocking'], capacity: 64 },
+  {
+    // Past 2^31 a tagged word reads back negative: every kept or computed word must match a read.
+    name: '2 producers and 2 spinning consumers, tags passing 2^31',
+    producers: 2,
+    consumers: ['spin', 'spin'],
+    capacity: 64,
+    startTag: 0x7fff_c000,
+  },
 ];
 
 describe.each(kinds)('%s across threads', (kind, Queue) => {
-  for (const { name, producers, consumers, capacity } of scenarios) {
+  for (const { name, producers, consumers, capacity, startTag = 0 } of scenarios) {
     it(
       `delivers ${ITEMS} items exactly once and in each producer's order: ${name}`,
       async () => {
@@ -149,6 +165,9 @@ describe.each(kinds)('%s across threads', (kind, Queue) => {
         const total = perProducer * producers;
         expect(perProducer).toBeGreaterThan(2 * capacity); // the queue fills, and every node is reused
         const queue = Queue.create({ capacity });
+        const words = new BigInt64Array(queue.buffer);
+        words[TAIL] = BigInt.asIntN(64, BigInt(startTag) << 32n); // the dummy, node 0, at that tag
+        words[HEAD] = words[TAIL] as bigint;
         // [0] items consumed, [1] set when a producer first finds the queue full, [2] producers done.
         const control = new SharedArrayBuffer(16);
         const common = { kind, buffer: queue.buffer, control, producers, perProducer, total };
