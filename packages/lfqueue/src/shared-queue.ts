@@ -7,10 +7,11 @@ import { checkInteger, checkTimeout, describe } from './validate.js';
 export interface HandleOptions {
   /**
    * How many nodes freed by this handle's dequeues it keeps, for its own enqueues or to give back to
-   * the pool in one CAS (and, with `batchEnqueues`, the size of the batches its enqueues take). Keeping a few halves the traffic on the pool's head between a producer and
-   * a consumer thread. The handle gives them back when a dequeue finds the queue empty or when
-   * `releaseSpares()` is called; until then other handles can find the queue full that many nodes
-   * early. 0 turns this off.
+   * the pool in one CAS (and, with `batchEnqueues`, the size of the batches its enqueues take).
+   * Keeping a few halves the traffic on the pool's head between a producer and a consumer thread.
+   * The handle gives them back when a dequeue finds the queue empty or when `releaseSpares()` is
+   * called; until then other handles can find the queue full that many nodes early. 0 turns this
+   * off.
    *
    * @defaultValue capacity / 16, at most 32
    */
@@ -61,9 +62,9 @@ export interface QueueCounters {
 
 /** The default of `spareNodes`: a dequeuing handle keeps up to capacity / 16 freed nodes, at most 32. */
 const MAX_SPARES = 32;
+const SPARES_PER_CAPACITY = 16;
 /** The largest batch `batchEnqueues` takes, whatever `spareNodes` is: the walk down the pool is as long. */
 const MAX_BATCH = 32;
-const SPARES_PER_CAPACITY = 16;
 
 /**
  * What both queues share: the buffer and its node pool, the doorbell, waiting, and the size estimate.
