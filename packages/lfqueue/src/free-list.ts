@@ -16,6 +16,8 @@ export class FreeList {
   readonly #ints: Int32Array;
   /** Each node's link to the node below it + 1 (0 at the bottom). */
   readonly #links: Int32Array;
+  /** Where `pop` has `popMany` put its one node. */
+  readonly #one = new Int32Array(1);
 
   constructor(words: BigInt64Array, ints: Int32Array, links: Int32Array) {
     this.#words = words;
@@ -25,18 +27,7 @@ export class FreeList {
 
   /** Takes a free node, or returns -1 when every node is in use. */
   pop(): number {
-    const words = this.#words;
-    const ints = this.#ints;
-    for (;;) {
-      const head = Atomics.load(words, FREE);
-      const top = ints[indexHalf(FREE)] as number; // the head's, or a newer head's: then the CAS fails
-      if (top === 0) return -1;
-      const below = this.#links[top - 1] as number;
-      // The tag always moves (a pop and a push never leave the head word as it was).
-      if (Atomics.compareExchange(words, FREE, head, head + TAG + BigInt(below - top)) === head) {
-        return top - 1;
-      }
-    }
+    return this.popMany(this.#one, 1) === 1 ? (this.#one[0] as number) : -1;
   }
 
   /**
@@ -52,7 +43,7 @@ export class FreeList {
     const links = this.#links;
     for (;;) {
       const head = Atomics.load(words, FREE);
-      const top = ints[indexHalf(FREE)] as number;
+      const top = ints[indexHalf(FREE)] as number; // the head's, or a newer head's: then the CAS fails
       if (top === 0) return 0;
       let taken = 0;
       let below = top;

@@ -86,15 +86,9 @@ export class LMSQueue extends SharedQueue {
     const words = this.words;
     const ints = this.ints;
     const tally = this.tally;
-    let tail: bigint;
-    let last: number;
-    if (this.#tail === undefined) {
-      tail = Atomics.load(words, TAIL);
-      last = ints[indexHalf(TAIL)] as number; // the tail's node, or a newer tail's: then the CAS fails
-    } else {
-      tail = this.#tail;
-      last = this.#tailNode;
-    }
+    let tail = this.#tail ?? Atomics.load(words, TAIL);
+    // The tail's node; read after a loaded tail, it may be a newer tail's: then the CAS fails.
+    let last = this.#tail === undefined ? (ints[indexHalf(TAIL)] as number) : this.#tailNode;
     for (let firstTry = true; ; firstTry = false) {
       // next = <tail.ptr, tail.tag + 1>: the tag a dequeuer walking from the new tail expects.
       storeWord(words, nextSlot(node), tail + TAG_ONE);
@@ -130,15 +124,9 @@ export class LMSQueue extends SharedQueue {
     const words = this.words;
     const ints = this.ints;
     const tally = this.tally;
-    let head: bigint;
-    let dummy: number;
-    if (this.#head === undefined) {
-      head = Atomics.load(words, HEAD);
-      dummy = ints[indexHalf(HEAD)] as number; // the head's node, or a newer head's: then the CAS fails
-    } else {
-      head = this.#head;
-      dummy = this.#headNode;
-    }
+    let head = this.#head ?? Atomics.load(words, HEAD);
+    // The head's node; read after a loaded head, it may be a newer head's: then the CAS fails.
+    let dummy = this.#head === undefined ? (ints[indexHalf(HEAD)] as number) : this.#headNode;
     for (let firstTry = true; ; firstTry = false) {
       const link = Atomics.load(words, prevSlot(dummy));
       const first = ints[indexHalf(prevSlot(dummy))] as number;
@@ -169,16 +157,18 @@ export class LMSQueue extends SharedQueue {
           // tail word is the new head, <tail.ptr, head.tag + 1>; the value is in the tail's node,
           // published by the CAS that installed that tail. No walk needed: the enqueuer's prev
           // store, when it comes, lands on a node whose tag has moved on.
-          const value = ints[valueSlot(indexOf(tail))] as number;
-          if (Atomics.compareExchange(words, HEAD, head, tail) === head) {
+          const last = indexOf(tail);
+          const value = ints[valueSlot(last)] as number;
+          const seen = Atomics.compareExchange(words, HEAD, head, tail);
+          if (seen === head) {
             this.#head = tail;
-            this.#headNode = indexOf(tail);
+            this.#headNode = last;
             this.retireNode(dummy);
             tally.operations++;
             return value;
           }
           tally.casFailures++;
-          head = Atomics.load(words, HEAD);
+          head = seen;
           dummy = ints[indexHalf(HEAD)] as number;
           continue;
         }

@@ -55,7 +55,7 @@ export function pointer(index: bigint, base: bigint, delta: bigint): bigint {
 
 /** 64-bit platforms: V8 writes an aligned 64-bit word there with one store instruction. */
 const WIDE_ARCHES = ['x64', 'arm64', 'ppc64', 's390x', 'riscv64', 'loong64', 'mips64el'];
-const arch = (globalThis as { process?: { arch?: string } }).process?.arch ?? '';
+const WIDE = WIDE_ARCHES.includes((globalThis as { process?: { arch?: string } }).process?.arch ?? '');
 
 /**
  * Writes a node's link before the CAS that publishes the node. Threads that find the node through
@@ -66,9 +66,7 @@ const arch = (globalThis as { process?: { arch?: string } }).process?.arch ?? ''
  * `Atomics.store`: the language lets a plain 64-bit store tear into two halves, and a 32-bit
  * machine does just that.
  */
-export const storeWord: (words: BigInt64Array, index: number, word: bigint) => void = WIDE_ARCHES.includes(
-  arch,
-)
+export const storeWord: (words: BigInt64Array, index: number, word: bigint) => void = WIDE
   ? plainStore
   : Atomics.store;
 
