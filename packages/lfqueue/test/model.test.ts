@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LMSQueue, MAX_VALUE, MSQueue } from '../src/index.js';
-import { HEAD, TAIL } from '../src/layout.js';
+import { startTagsAt } from './support/tags.js';
 
 const kinds = [
   ['LMSQueue', LMSQueue],
@@ -93,18 +93,12 @@ describe.each(kinds)('%s against an array', (_name, Queue) => {
         fc.integer({ min: 1, max: 8 }),
         fc.array(fc.tuple(fc.integer({ min: 0, max: 1 }), command), { minLength: 40, maxLength: 200 }),
         (tag, capacity, steps) => {
+          // Up to 8 values: no handle keeps spare nodes, so `capacity` is exact for both.
           const first = Queue.create({ capacity });
-          const words = new BigInt64Array(first.buffer);
-          words[TAIL] = BigInt.asIntN(64, BigInt(tag) << 32n); // node 0, the dummy, at that tag
-          words[HEAD] = words[TAIL] as bigint;
-          const handles = [first, Queue.attach(first.buffer, { spareNodes: 0 })];
+          startTagsAt(first.buffer, tag);
+          const handles = [first, Queue.attach(first.buffer)];
           const model: number[] = [];
-          for (const [at, c] of steps) {
-            const queue = handles[at] as LMSQueue | MSQueue;
-            // A handle that keeps spare nodes gives them back first, so that `capacity` is exact.
-            if (c.kind === 'enqueue') for (const handle of handles) handle.releaseSpares();
-            applyToBoth(queue, c, model, capacity);
-          }
+          for (const [at, c] of steps) applyToBoth(handles[at] as LMSQueue | MSQueue, c, model, capacity);
         },
       ),
       { numRuns: 200 },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { QueueCounters, SharedQueue } from '../src/index.js';
-import { HEAD, TAIL } from '../src/layout.js';
+import { startTagsAt } from './support/tags.js';
 import { kinds, useWorkers } from './support/workers.js';
 
 /*
@@ -165,9 +165,7 @@ describe.each(kinds)('%s across threads', (kind, Queue) => {
         const total = perProducer * producers;
         expect(perProducer).toBeGreaterThan(2 * capacity); // the queue fills, and every node is reused
         const queue = Queue.create({ capacity });
-        const words = new BigInt64Array(queue.buffer);
-        words[TAIL] = BigInt.asIntN(64, BigInt(startTag) << 32n); // the dummy, node 0, at that tag
-        words[HEAD] = words[TAIL] as bigint;
+        startTagsAt(queue.buffer, startTag);
         // [0] items consumed, [1] set when a producer first finds the queue full, [2] producers done.
         const control = new SharedArrayBuffer(16);
         const common = { kind, buffer: queue.buffer, control, producers, perProducer, total };

@@ -10,8 +10,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { LMSQueue, MSQueue } from '../../dist/index.js';
 
 const { kind, buffer, control: controlBuffer, id, threads, rounds } = workerData;
-// Half the threads keep a spare node and take nodes in batches (of up to two), so
-// that nodes also pass through handles' hands; the others take every node from the pool.
+// Half the threads keep up to two spare nodes and take nodes from the pool in batches, so that nodes
+// also pass through handles' hands; the others take every node from the pool and give it back.
 const options = id % 2 === 1 ? { spareNodes: 2, batchEnqueues: true } : { spareNodes: 0 };
 const queue = (kind === 'LMSQueue' ? LMSQueue : MSQueue).attach(buffer, options);
 const control = new Int32Array(controlBuffer); // [0]: threads that have arrived
