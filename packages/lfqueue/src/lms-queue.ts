@@ -75,7 +75,7 @@ export class LMSQueue extends SharedQueue {
   #tailNode = 0;
   /**
    * The same for dequeues: the head this handle last installed at its first try, or found current
-   * (a dequeue that found the queue empty, or took its one value from the tail), and its node.
+   * in a queue it found empty, and its node.
    */
   #head: bigint | undefined;
   #headNode = 0;
@@ -129,12 +129,17 @@ export class LMSQueue extends SharedQueue {
     let dummy = this.#head === undefined ? (ints[indexHalf(HEAD)] as number) : this.#headNode;
     for (let firstTry = true; ; firstTry = false) {
       const link = Atomics.load(words, prevSlot(dummy));
-      const first = ints[indexHalf(prevSlot(dummy))] as number;
+      let first = ints[indexHalf(prevSlot(dummy))] as number;
+      // The new head: <first, head.tag + 1>, reduced to the signed word a read returns.
+      let newHead: bigint;
       // The link is valid when it carries the head's tag. `first` comes from a second read, so the
       // test also checks that it is the node in `link`: <first, head.tag> = head + (first - dummy).
       // (If the head has moved since it was read, `dummy` may be newer and the test meaningless;
       // then the CAS fails.)
-      if (first < 0 || link !== head + BigInt(first - dummy)) {
+      if (first >= 0 && link === head + BigInt(first - dummy)) {
+        // A prev with the head's tag was written for this very position: the queue is not empty.
+        newHead = BigInt.asIntN(64, link + TAG_ONE);
+      } else {
         // No valid prev: the queue is empty, or a prev store is late, or the link changed between
         // the two reads, or the head has moved. Only now is the tail needed (the paper reads it on
         // every dequeue; a consumer that skips it leaves the producers' cache line alone).
@@ -151,37 +156,23 @@ export class LMSQueue extends SharedQueue {
           this.releaseSpares(); // an empty queue: let producers have this handle's spare nodes
           return undefined;
         }
-        if (sameTag(tail, pointer(0n, head, NEXT_POSITION))) {
-          // One value, whose enqueuer has swung the tail but not stored the dummy's prev yet: the
-          // common race of a consumer that keeps up. The tail is the node after the dummy, and the
-          // tail word is the new head, <tail.ptr, head.tag + 1>; the value is in the tail's node,
-          // published by the CAS that installed that tail. No walk needed: the enqueuer's prev
-          // store, when it comes, lands on a node whose tag has moved on.
-          const last = indexOf(tail);
-          const value = ints[valueSlot(last)] as number;
-          const seen = Atomics.compareExchange(words, HEAD, head, tail);
-          if (seen === head) {
-            this.#head = tail;
-            this.#headNode = last;
-            this.retireNode(dummy);
-            tally.operations++;
-            return value;
-          }
-          tally.casFailures++;
-          head = seen;
-          dummy = ints[indexHalf(HEAD)] as number;
+        if (!sameTag(tail, pointer(0n, head, NEXT_POSITION))) {
+          tally.fixLists++;
+          this.#fixList(tail, head);
           continue;
         }
-        tally.fixLists++;
-        this.#fixList(tail, head);
-        continue;
+        // One value, whose enqueuer has swung the tail but not stored the dummy's prev yet: the
+        // common race of a consumer that keeps up. The tail is the node after the dummy, and the
+        // tail word is the new head, <tail.ptr, head.tag + 1>; the value is in the tail's node,
+        // published by the CAS that installed that tail. No walk needed: the enqueuer's prev
+        // store, when it comes, lands on a node whose tag has moved on.
+        first = indexOf(tail);
+        newHead = tail;
       }
-      // A prev with the head's tag was written for this very position: the queue is not empty.
       // Read the value before the CAS: once the head has moved past `first`, another dequeue may
       // free it. If the head has moved already, the value may be anything, and the CAS fails.
       const value = ints[valueSlot(first)] as number;
       hooks?.beforeHeadCas?.();
-      const newHead = BigInt.asIntN(64, link + TAG_ONE); // <first, head.tag + 1>, as a read returns it
       const seen = Atomics.compareExchange(words, HEAD, head, newHead);
       if (seen === head) {
         this.#head = firstTry ? newHead : undefined;
