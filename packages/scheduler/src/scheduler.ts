@@ -1,6 +1,6 @@
 import { Checkpoint, Park, Sleep, TIMED_OUT, Wait } from './instructions.js';
 import { RunQueue } from './run-queue.js';
-import { type Outcome, Task, type TaskBody } from './task.js';
+import { type Outcome, resumeGenerator, Task, type TaskBody } from './task.js';
 import { TimerHeap } from './timer-heap.js';
 
 /** Options of one scheduler. */
@@ -285,7 +285,7 @@ export class Scheduler {
       } else {
         const value = task.resumeWith;
         task.resumeWith = undefined;
-        step = task.generator.next(value);
+        step = resumeGenerator.call(task.generator, value);
       }
     } catch (error) {
       task.slices++;

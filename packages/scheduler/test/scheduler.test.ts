@@ -124,6 +124,49 @@ describe('Scheduler', () => {
     await scheduler.spawn(() => sleep(1));
   });
 
+  it('runs an iterator written by hand as a task body: resumed with values, thrown into, returned', async () => {
+    const scheduler = new Scheduler();
+    const seen: unknown[] = [];
+    let returned = false;
+    // Counts slices with plain yields, then parks; the value it is unparked with ends it.
+    const counter = (parkAt: number) => {
+      let slice = 0;
+      return {
+        next(value?: unknown): IteratorResult<unknown, unknown> {
+          seen.push(value);
+          if (slice === parkAt) return { done: true, value: `unparked with ${String(value)}` };
+          return ++slice === parkAt ? { done: false, value: new Park() } : { done: false, value: undefined };
+        },
+        throw(error: unknown): IteratorResult<unknown, unknown> {
+          return { done: true, value: `caught ${String(error)}` };
+        },
+        return(value?: unknown): IteratorResult<unknown, unknown> {
+          returned = true;
+          return { done: true, value };
+        },
+        [Symbol.iterator]() {
+          return this;
+        },
+      } as Generator<unknown, unknown, unknown>;
+    };
+    const task = scheduler.spawn(counter(3));
+    await until(() => task.state === 'waiting');
+    expect(scheduler.unpark(task, 'hello')).toBe(true);
+    await expect(task).resolves.toBe('unparked with hello');
+    expect(seen).toEqual([undefined, undefined, undefined, 'hello']);
+
+    const failing = scheduler.spawn(counter(1));
+    await until(() => failing.state === 'waiting');
+    scheduler.resume(failing, 'boom', true);
+    await expect(failing).resolves.toBe('caught boom');
+
+    const cancelled = scheduler.spawn(counter(1));
+    await until(() => cancelled.state === 'waiting');
+    scheduler.cancel(cancelled, new Error('stop'));
+    await expect(cancelled).rejects.toThrow('stop');
+    expect(returned).toBe(true);
+  });
+
   it('rejects what is not a generator, and bad options', () => {
     const scheduler = new Scheduler();
     expect(() => scheduler.spawn((() => 42) as never)).toThrow(/body must be a generator function/);
