@@ -3,8 +3,6 @@ import { currentProcess } from './current.js';
 import { type Matched, matches } from './patterns.js';
 import type { Process } from './process.js';
 
-/** The park of a receive without a timeout: one instance for all, nothing allocated per wait. */
-const WAIT_FOR_EVER = new Park();
 const CLAUSE = Symbol('beamish.clause');
 const AFTER = Symbol('beamish.after');
 
@@ -116,7 +114,7 @@ const step = (done: boolean, value: unknown): IteratorResult<unknown, unknown> =
   ({ done, value }) as IteratorResult<unknown, unknown>;
 
 /** What a receive yields to wait for a message without a timeout: one object for every wait. */
-const WAITING: IteratorResult<unknown, unknown> = Object.freeze({ done: false, value: WAIT_FOR_EVER });
+const WAITING: IteratorResult<unknown, unknown> = Object.freeze({ done: false, value: Park.forever });
 
 /**
  * A receive without clauses. It has no state — it takes the oldest message of the process that runs

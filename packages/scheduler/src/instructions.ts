@@ -24,6 +24,11 @@ export class Sleep {
  * what a mailbox's `receive` waits on.
  */
 export class Park {
+  /**
+   * The park without a timeout, for every task that waits that way: yielding it allocates nothing,
+   * and the scheduler knows it by identity, which costs less than `instanceof`.
+   */
+  static readonly forever: Park = new Park();
   readonly ms: number;
   /** @throws RangeError for a bad `ms`. */
   constructor(ms: number = Number.POSITIVE_INFINITY) {

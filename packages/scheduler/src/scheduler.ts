@@ -169,8 +169,13 @@ export class Scheduler {
    * @returns false, doing nothing, when `task` is not parked (it timed out, ended, or never parked).
    */
   unpark<T>(task: Task<T>, value: unknown): boolean {
-    if (task.state !== 'waiting' || !(task.resumeWith instanceof Park)) return false;
-    this.#forgetWake(task);
+    if (task.state !== 'waiting') return false;
+    // A park without a timeout has no timer to forget.
+    const parked = task.resumeWith;
+    if (parked !== Park.forever) {
+      if (!(parked instanceof Park)) return false;
+      this.#forgetWake(task);
+    }
     this.resume(task, value, false);
     return true;
   }
@@ -273,8 +278,9 @@ export class Scheduler {
     }
   };
 
-  // The common slice — a plain `yield` — is kept short, so that the engine inlines it into the
-  // turn's loop; everything else goes to #afterSlice.
+  // The common slices — a plain `yield`, and a park without a timeout (a process waiting for a
+  // message) — are kept short, so that the engine inlines them into the turn's loop; everything
+  // else goes to #afterSlice.
   #runSlice(task: Task): void {
     let step: IteratorResult<unknown, unknown>;
     this.#current = task;
@@ -294,9 +300,20 @@ export class Scheduler {
       return;
     }
     task.slices++;
-    if (step.value === undefined && step.done !== true && task.cancelWith === undefined)
-      this.#runnable.push(task);
-    else this.#afterSlice(task, step);
+    if (step.done !== true && task.cancelWith === undefined) {
+      const yielded = step.value;
+      if (yielded === undefined) {
+        this.#runnable.push(task);
+        return;
+      }
+      if (yielded === Park.forever) {
+        this.#suspend(task);
+        // Remembered (in the slot the resume value goes to) so that `unpark` knows the task parked.
+        task.resumeWith = yielded;
+        return;
+      }
+    }
+    this.#afterSlice(task, step);
   }
 
   /** A slice that ended the task, was cancelled from inside, or yielded an instruction. */
@@ -314,7 +331,6 @@ export class Scheduler {
     // Park first: it is what a process waiting for a message yields, the most frequent of all.
     if (yielded instanceof Park) {
       this.#suspend(task);
-      // Remembered (in the slot the resume value goes to) so that `unpark` knows the task parked.
       task.resumeWith = yielded;
       if (yielded.ms !== Number.POSITIVE_INFINITY) this.#wakeAt(task, yielded.ms);
     } else if (yielded instanceof Sleep) {

@@ -22,7 +22,14 @@ function clone(value: unknown, depth: number): unknown {
   if (depth > MAX_DEPTH) throw NOT_PLAIN;
   if (Array.isArray(value)) {
     const out = new Array(value.length);
-    for (let i = 0; i < value.length; i++) out[i] = clone(value[i], depth + 1);
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i];
+      // Most items are numbers or strings: copied as they are, without a call.
+      out[i] =
+        typeof item === 'object' || typeof item === 'function' || typeof item === 'symbol'
+          ? clone(item, depth + 1)
+          : item;
+    }
     return out;
   }
   const proto = Object.getPrototypeOf(value);
