@@ -263,17 +263,17 @@ export function self(): Pid {
 export function send(dest: Pid | string, message: unknown, options?: SendOptions): void {
   const runtime = runtimeFor('send');
   const to = resolve(runtime, 'dest', dest);
-  let mode: SendMode;
-  if (options === undefined) mode = runtime.current()?.mode ?? 'copy';
+  let share: boolean;
+  if (options === undefined) share = runtime.current()?.shares === true;
   else {
     if (typeof options !== 'object' || options === null)
       throw new TypeError('options must be an options object');
-    mode =
+    share =
       options.mode === undefined
-        ? (runtime.current()?.mode ?? 'copy')
-        : checkMode('options.mode', options.mode);
+        ? runtime.current()?.shares === true
+        : checkMode('options.mode', options.mode) === 'share';
   }
-  runtime.send(to, message, mode);
+  runtime.send(to, message, share);
 }
 
 /**

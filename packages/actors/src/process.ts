@@ -121,7 +121,11 @@ export class Process extends Task {
 
   /** The default mode of what it sends. */
   get mode(): SendMode {
-    return (this.#flags & SHARES) !== 0 ? 'share' : 'copy';
+    return this.shares ? 'share' : 'copy';
+  }
+  /** Whether it shares what it sends by default (mode `'share'`). */
+  get shares(): boolean {
+    return (this.#flags & SHARES) !== 0;
   }
   set mode(mode: SendMode) {
     this.#flags = mode === 'share' ? this.#flags | SHARES : this.#flags & ~SHARES;

@@ -95,7 +95,7 @@ export const isGenerator = (value: unknown): value is Generator<unknown, unknown
  * const message = yield* receive(); // any message
  * const n = yield* receive(on(['count', isNumber], ([, n]) => n), after(100, () => 0));
  * ```
- * @throws TypeError outside a process, or for an argument that is not `on(…)` or `after(…)`, or for
+ * @throws TypeError outside a process (without clauses, when it runs), or for an argument that is not `on(…)` or `after(…)`, or for
  *   more than one `after`.
  */
 export function receive(): Generator<unknown, unknown, unknown>;
@@ -105,8 +105,8 @@ export function receive<C extends Array<Clause<unknown> | After<unknown>>>(
 export function receive(
   ...clauses: Array<Clause<unknown> | After<unknown>>
 ): Generator<unknown, unknown, unknown> {
-  const proc = currentProcess('receive');
-  return clauses.length === 0 ? ANY_MESSAGE : new Receiving(proc, clauses);
+  // The receive without clauses finds its process when it runs, which `yield*` makes it do at once.
+  return clauses.length === 0 ? ANY_MESSAGE : new Receiving(currentProcess('receive'), clauses);
 }
 
 /** The result of a step that waits, or that ends the receive with `value`. */

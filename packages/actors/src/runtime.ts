@@ -179,8 +179,7 @@ export class Runtime implements Service {
    * Sends a message: in-core straight to the mailbox (no signal made), to another core as a
    * `[to, body]` pair (see `CrossCoreMessage`).
    */
-  send(to: Pid, body: unknown, mode: SendMode): void {
-    const share = mode === 'share';
+  send(to: Pid, body: unknown, share: boolean): void {
     const local = this.processes.get(to);
     if (local !== undefined) {
       this.#mail(local, share || needsNoCopy(body) ? body : copy(body, 'message'));
@@ -322,7 +321,7 @@ export class Runtime implements Service {
         proc.name = signal.name;
         return;
       case 'info':
-        this.send(signal.from, [INFO_REPLY, signal.ref, this.infoOf(proc)], 'share');
+        this.send(signal.from, [INFO_REPLY, signal.ref, this.infoOf(proc)], true);
         return;
     }
   }
@@ -426,7 +425,7 @@ export class Runtime implements Service {
       // Registered as it died: free the name it will not free itself.
       this.names.unregister(signal.name, signal.to);
     } else if (signal.k === 'info') {
-      this.send(signal.from, [INFO_REPLY, signal.ref, undefined], 'share');
+      this.send(signal.from, [INFO_REPLY, signal.ref, undefined], true);
     }
   }
 
