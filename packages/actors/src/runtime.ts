@@ -22,7 +22,6 @@ import type {
   DeadPids,
   MoveSignal,
   RemoteSpawnOptions,
-  SendMode,
   Signal,
   SpawnRequest,
 } from './signals.js';
