@@ -218,6 +218,30 @@ describe('messages across cores', { timeout: 60_000 }, () => {
       expect(() => send(here, [1, Symbol('s')])).toThrow('message[1] cannot be copied: it is a symbol');
     });
   });
+
+  it('hand a symbol shared in-core to the mailbox like any message: first, alone, and behind others', async () => {
+    system = await start({ schedulers: 1 });
+    const token = Symbol('token');
+    const received = await run(function* () {
+      const me = self();
+      const echoes = spawn(function* () {
+        for (;;) {
+          const [from, message] = (yield* receive()) as [Pid, unknown];
+          send(from, message, { mode: 'share' });
+        }
+      });
+      send(echoes, [me, token], { mode: 'share' });
+      const alone = yield* next();
+      // Three at once: the symbol waits in the mailbox behind a message, and before one.
+      send(me, 'before');
+      send(me, token, { mode: 'share' });
+      send(me, 'after');
+      const queued = [yield* next(), yield* next(), yield* next()];
+      exit(echoes, 'kill');
+      return [alone, ...queued];
+    });
+    expect(received).toEqual([token, 'before', token, 'after']);
+  });
 });
 
 it('stop() leaves nothing running: the process exits by itself', async () => {

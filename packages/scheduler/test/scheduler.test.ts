@@ -194,6 +194,26 @@ describe('parking', () => {
     expect(await parked).toEqual(['hello', TIMED_OUT]);
   });
 
+  it('parks on Park.forever, the one shared park without a timeout, until unparked', async () => {
+    const scheduler = new Scheduler();
+    const parked = scheduler.spawn(function* () {
+      const values = [yield Park.forever, yield Park.forever];
+      return values;
+    });
+    await until(() => parked.state === 'waiting');
+    // No timer: nothing but an unpark ends the wait.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(parked.state).toBe('waiting');
+    expect(scheduler.stats().waiting).toBe(1);
+    expect(scheduler.unpark(parked, 'one')).toBe(true);
+    expect(scheduler.unpark(parked, 'lost')).toBe(false);
+    await until(() => parked.state === 'waiting');
+    expect(scheduler.unpark(parked, 'two')).toBe(true);
+    expect(await parked).toEqual(['one', 'two']);
+    expect(scheduler.stats().waiting).toBe(0);
+    expect(Park.forever.ms).toBe(Number.POSITIVE_INFINITY);
+  });
+
   it('ignores the timer of a park that ended early when the task parks again', async () => {
     const scheduler = new Scheduler();
     const task = scheduler.spawn(function* () {
