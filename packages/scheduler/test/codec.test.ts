@@ -104,6 +104,25 @@ describe('the message codec', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it('finds short strings again by their bytes, however many, and wherever they end (property)', () => {
+    // Thousands of strings of every short length, NULs included: more than the caches have slots.
+    const strings = Array.from({ length: 3000 }, (_, i) => i.toString(36).padStart(1 + (i % 12), '\0'));
+    // Equal bytes but for trailing NULs: only their lengths tell them apart.
+    strings.push('a', 'a\0', 'a\0\0\0', 'a\0\0\0\0', 'a\0\0\0\0\0\0\0', '', '\0');
+    const ownDecoder = new Decoder();
+    for (let pass = 0; pass < 2; pass++) {
+      expect(ownDecoder.decode(encoder.encode(strings))).toEqual(strings);
+      // Each alone in memory of its own size: the string ends the memory, where eight bytes cannot be read.
+      for (const text of strings) expect(ownDecoder.decode(encoder.encode(text).slice())).toBe(text);
+    }
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: 'binary-ascii', maxLength: 12 }), { maxLength: 8 }), (texts) => {
+        expect(ownDecoder.decode(encoder.encode(texts))).toEqual(texts);
+        expect(ownDecoder.decode(encoder.encode(texts).slice())).toEqual(texts);
+      }),
+    );
+  });
+
   it('decodes straight from shared memory, at an offset', () => {
     const bytes = encoder.encode({ hello: ['world', 1.5, 'ascii and a longer tail of text'] });
     const shared = new Uint8Array(new SharedArrayBuffer(bytes.length + 16));
