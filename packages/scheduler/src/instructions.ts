@@ -28,7 +28,7 @@ export class Park {
    * The park without a timeout, for every task that waits that way: yielding it allocates nothing,
    * and the scheduler knows it by identity, which costs less than `instanceof`.
    */
-  static readonly forever: Park = new Park();
+  static readonly forever: Park = Object.freeze(new Park());
   readonly ms: number;
   /** @throws RangeError for a bad `ms`. */
   constructor(ms: number = Number.POSITIVE_INFINITY) {

@@ -286,12 +286,14 @@ export class Scheduler {
     this.#current = task;
     try {
       if (task.resumeThrows) {
+        const error = task.resumeWith;
+        task.resumeWith = undefined;
         task.resumeThrows = false;
-        step = task.generator.throw(task.resumeWith);
+        step = task.generator.throw(error);
       } else {
         const value = task.resumeWith;
         task.resumeWith = undefined;
-        step = resumeGenerator.call(task.generator, value);
+        step = task.plainGenerator ? resumeGenerator.call(task.generator, value) : task.generator.next(value);
       }
     } catch (error) {
       task.slices++;

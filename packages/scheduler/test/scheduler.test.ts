@@ -66,6 +66,21 @@ describe('Scheduler', () => {
     expect(scheduler.stats()).toMatchObject({ runnable: 0, waiting: 0, spawned: 3, finished: 3 });
   });
 
+  it('resumes a task that caught a rejection with nothing left over from it', async () => {
+    const scheduler = new Scheduler();
+    const task = scheduler.spawn(function* () {
+      let caught: unknown;
+      try {
+        yield* wait(Promise.reject(new Error('rejected')));
+      } catch (error) {
+        caught = error;
+      }
+      const next = yield;
+      return [String(caught), next];
+    });
+    expect(await task).toEqual(['Error: rejected', undefined]);
+  });
+
   it('ends a task that throws with its error and carries on with the others', async () => {
     const scheduler = new Scheduler();
     const failing = scheduler.spawn(function* () {
@@ -165,6 +180,25 @@ describe('Scheduler', () => {
     scheduler.cancel(cancelled, new Error('stop'));
     await expect(cancelled).rejects.toThrow('stop');
     expect(returned).toBe(true);
+
+    // Cancelled before its first slice, it is still returned: its clean-up runs.
+    returned = false;
+    const early = scheduler.spawn(counter(1));
+    scheduler.cancel(early, new Error('early'));
+    await expect(early).rejects.toThrow('early');
+    expect(returned).toBe(true);
+
+    // Its `next` is looked up at every slice, as for any iterator: one that replaces it is heard.
+    const changing = {
+      next(): IteratorResult<unknown, unknown> {
+        this.next = () => ({ done: true, value: 'replaced' });
+        return { done: false, value: undefined };
+      },
+      [Symbol.iterator]() {
+        return this;
+      },
+    } as unknown as Generator<unknown, unknown, unknown>;
+    await expect(scheduler.spawn(changing)).resolves.toBe('replaced');
   });
 
   it('rejects what is not a generator, and bad options', () => {
