@@ -189,16 +189,16 @@ describe('Scheduler', () => {
     expect(returned).toBe(true);
 
     // Its `next` is looked up at every slice, as for any iterator: one that replaces it is heard.
-    const changing = {
-      next(): IteratorResult<unknown, unknown> {
+    const changing: Iterator<unknown, unknown, unknown> & { [Symbol.iterator](): unknown } = {
+      next() {
         this.next = () => ({ done: true, value: 'replaced' });
         return { done: false, value: undefined };
       },
       [Symbol.iterator]() {
         return this;
       },
-    } as unknown as Generator<unknown, unknown, unknown>;
-    await expect(scheduler.spawn(changing)).resolves.toBe('replaced');
+    };
+    await expect(scheduler.spawn(changing as Generator<unknown, unknown, unknown>)).resolves.toBe('replaced');
   });
 
   it('rejects what is not a generator, and bad options', () => {
