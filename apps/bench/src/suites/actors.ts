@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { type ActorSystem, exit, type Pid, receive, self, send, spawn, start } from '@beamish/actors';
+import { barePingPong } from '../baselines/bare-generators.js';
 import { BeamNode } from '../baselines/beam.js';
 import { NactBaseline } from '../baselines/nact.js';
 import type { BenchCase, Suite } from '../suite.js';
@@ -73,10 +74,22 @@ async function pingPongCases(count: number, baseline: NactBaseline): Promise<Ben
     baseline: () => baseline.pingPong(count),
     target: beam === undefined ? { maxOurs: PING_PONG_TARGET_NS } : {},
   };
-  if (beam === undefined) return [vsNact];
+  // No target: how near the floor of processes made of generators ours is (see the baseline's file).
+  const vsBare: BenchCase = {
+    ...vsNact,
+    name: `${vsNact.name}, vs bare generators`,
+    baselineName: 'two bare generators taking turns, no runtime',
+    baseline: () => barePingPong(count),
+    target: {},
+  };
+  if (beam === undefined) return [vsNact, vsBare];
   const node = beam.one;
   await node.request('pingpong_setup');
-  return [vsNact, vsBeam(vsNact, `${BEAM_ONE}, two processes`, () => node.request(`pingpong ${count}`), 3)];
+  return [
+    vsNact,
+    vsBare,
+    vsBeam(vsNact, `${BEAM_ONE}, two processes`, () => node.request(`pingpong ${count}`), 3),
+  ];
 }
 
 async function ringCases(size: number, hops: number, baseline: NactBaseline): Promise<BenchCase[]> {
