@@ -1,5 +1,5 @@
 import type { Arena } from '@beamish/arena';
-import { copy } from '@beamish/scheduler';
+import { copy, needsNoCopy } from '@beamish/scheduler';
 import { currentProcess, runtimeFor } from './current.js';
 import { locationOf, type ProcessDefinition } from './definition.js';
 import { ExitSignal } from './errors.js';
@@ -7,7 +7,7 @@ import { _ } from './patterns.js';
 import { isPid, type Pid, type Ref } from './pid.js';
 import type { Process, ProcessInfo, Resumable } from './process.js';
 import { on, receive } from './receive.js';
-import { INFO_REPLY, needsNoCopy, type ProcessBody, type Runtime } from './runtime.js';
+import { INFO_REPLY, type ProcessBody, type Runtime } from './runtime.js';
 import type { RemoteSpawnOptions, SendMode } from './signals.js';
 
 /** Options of `spawn` (Erlang's `spawn_opt`). */

@@ -4,6 +4,7 @@ import {
   type Core,
   copy,
   moduleExports,
+  needsNoCopy,
   type Outcome,
   type Scheduler,
   type Service,
@@ -74,10 +75,6 @@ function relocate(error: CodecError, envelope: string | number, root: string): C
 function* failAtOnce(error: unknown): ProcessBody {
   throw error;
 }
-
-/** Values a copy would not change: primitives (a function or symbol is not one: it cannot be copied). */
-export const needsNoCopy = (value: unknown): boolean =>
-  value === null || (typeof value !== 'object' && typeof value !== 'function' && typeof value !== 'symbol');
 
 /**
  * The process runtime of one core: its processes, and the delivery of messages and signals to them,

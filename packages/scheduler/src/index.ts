@@ -5,7 +5,15 @@
  * @packageDocumentation
  */
 export { Channel } from './channel.js';
-export { CodecError, copy, Decoder, defineExtension, Encoder, type Extension } from './codec/index.js';
+export {
+  CodecError,
+  copy,
+  Decoder,
+  defineExtension,
+  Encoder,
+  type Extension,
+  needsNoCopy,
+} from './codec/index.js';
 export { SchedulerDownError } from './errors.js';
 export { type GroupOptions, type PlacementOptions, SchedulerGroup, startSchedulers } from './group.js';
 export { Checkpoint, checkpoint, Park, Sleep, sleep, TIMED_OUT, Wait, wait } from './instructions.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CodecError, copy, Decoder, defineExtension, Encoder } from '../src/index.js';
+import { CodecError, copy, Decoder, defineExtension, Encoder, needsNoCopy } from '../src/index.js';
 
 const encoder = new Encoder();
 const decoder = new Decoder();
@@ -212,6 +212,9 @@ describe('copy', () => {
         const copied = copy(v);
         expect(copied).toStrictEqual(v);
         if (typeof v === 'object' && v !== null) expect(copied).not.toBe(v);
+        // needsNoCopy says which values come back as they are, and copy agrees.
+        expect(needsNoCopy(v)).toBe(typeof v !== 'object' || v === null);
+        if (needsNoCopy(v)) expect(copied).toBe(v);
       }),
       { numRuns: 1000 },
     );

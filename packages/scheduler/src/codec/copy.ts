@@ -10,6 +10,19 @@ const NOT_PLAIN = Symbol('not plain data');
 const MAX_DEPTH = 64;
 
 /**
+ * True for a value that `copy` returns as it is: `null`, `undefined`, booleans, numbers, bigints and
+ * strings. A function or a symbol is not one: it cannot be copied at all.
+ *
+ * @example
+ * ```ts
+ * needsNoCopy(42); // true
+ * needsNoCopy([42]); // false: an array is copied
+ * ```
+ */
+export const needsNoCopy = (value: unknown): boolean =>
+  value === null || (typeof value !== 'object' && typeof value !== 'function' && typeof value !== 'symbol');
+
+/**
  * A copy of plain data — primitives, arrays, plain objects — made directly, which is several times
  * faster than encoding and decoding it. Anything else throws NOT_PLAIN.
  */
@@ -25,10 +38,7 @@ function clone(value: unknown, depth: number): unknown {
     for (let i = 0; i < value.length; i++) {
       const item = value[i];
       // Most items are numbers or strings: copied as they are, without a call.
-      out[i] =
-        typeof item === 'object' || typeof item === 'function' || typeof item === 'symbol'
-          ? clone(item, depth + 1)
-          : item;
+      out[i] = needsNoCopy(item) ? item : clone(item, depth + 1);
     }
     return out;
   }

@@ -1,4 +1,4 @@
-export { copy } from './copy.js';
+export { copy, needsNoCopy } from './copy.js';
 export { Decoder } from './decoder.js';
 export { Encoder } from './encoder.js';
 export { CodecError } from './errors.js';
