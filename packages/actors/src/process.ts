@@ -233,15 +233,18 @@ export class Process extends Task {
 
   /** Messages waiting in the mailbox. */
   get queued(): number {
-    if (!isEmpty(this.#only)) return 1;
-    return this.#mailbox === undefined ? 0 : this.#mailbox.length - this.#head;
+    return isEmpty(this.#only) ? this.#backlog() : 1;
   }
 
   /** Puts `message` at the end of the mailbox. */
   deliver(message: unknown): void {
-    if (isEmpty(this.#only) && (this.#mailbox === undefined || this.#mailbox.length === this.#head))
-      this.#only = message;
+    if (isEmpty(this.#only) && this.#backlog() === 0) this.#only = message;
     else this.messages().push(message);
+  }
+
+  /** Messages waiting in the array beyond `#only`. */
+  #backlog(): number {
+    return this.#mailbox === undefined ? 0 : this.#mailbox.length - this.#head;
   }
 
   /** Takes the oldest message; only call when `queued > 0`. */
