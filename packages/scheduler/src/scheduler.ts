@@ -309,9 +309,7 @@ export class Scheduler {
         return;
       }
       if (yielded === Park.forever) {
-        this.#suspend(task);
-        // Remembered (in the slot the resume value goes to) so that `unpark` knows the task parked.
-        task.resumeWith = yielded;
+        this.#park(task, Park.forever);
         return;
       }
     }
@@ -330,12 +328,9 @@ export class Scheduler {
       return;
     }
     const yielded = step.value;
-    // Park first: it is what a process waiting for a message yields, the most frequent of all.
-    if (yielded instanceof Park) {
-      this.#suspend(task);
-      task.resumeWith = yielded;
-      if (yielded.ms !== Number.POSITIVE_INFINITY) this.#wakeAt(task, yielded.ms);
-    } else if (yielded instanceof Sleep) {
+    // Park first: a receive with a timeout yields one (one without, Park.forever, parks above).
+    if (yielded instanceof Park) this.#park(task, yielded);
+    else if (yielded instanceof Sleep) {
       this.#suspend(task);
       this.#wakeAt(task, yielded.ms);
     } else if (yielded instanceof Wait) {
@@ -380,6 +375,13 @@ export class Scheduler {
       this.#sleeping.clear();
       this.#armTimer(performance.now());
     }
+  }
+
+  #park(task: Task, park: Park): void {
+    this.#suspend(task);
+    // Remembered (in the slot the resume value goes to) so that `unpark` knows the task parked.
+    task.resumeWith = park;
+    if (park.ms !== Number.POSITIVE_INFINITY) this.#wakeAt(task, park.ms);
   }
 
   #suspend(task: Task): void {
