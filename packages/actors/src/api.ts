@@ -263,17 +263,14 @@ export function self(): Pid {
 export function send(dest: Pid | string, message: unknown, options?: SendOptions): void {
   const runtime = runtimeFor('send');
   const to = resolve(runtime, 'dest', dest);
-  let share: boolean;
-  if (options === undefined) share = runtime.current()?.shares === true;
-  else {
+  let mode: SendMode | undefined;
+  if (options !== undefined) {
     if (typeof options !== 'object' || options === null)
       throw new TypeError('options must be an options object');
-    share =
-      options.mode === undefined
-        ? runtime.current()?.shares === true
-        : checkMode('options.mode', options.mode) === 'share';
+    if (options.mode !== undefined) mode = checkMode('options.mode', options.mode);
   }
-  runtime.send(to, message, share);
+  // Without a mode, the sender's own (a send from outside every process copies).
+  runtime.send(to, message, mode === undefined ? runtime.current()?.shares === true : mode === 'share');
 }
 
 /**
