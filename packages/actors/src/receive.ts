@@ -95,8 +95,8 @@ export const isGenerator = (value: unknown): value is Generator<unknown, unknown
  * const message = yield* receive(); // any message
  * const n = yield* receive(on(['count', isNumber], ([, n]) => n), after(100, () => 0));
  * ```
- * @throws TypeError outside a process (without clauses, when it runs), or for an argument that is not `on(…)` or `after(…)`, or for
- *   more than one `after`.
+ * @throws TypeError outside a process (without clauses, when it runs), for an argument that is not
+ *   `on(…)` or `after(…)`, or for more than one `after`.
  */
 export function receive(): Generator<unknown, unknown, unknown>;
 export function receive<C extends Array<Clause<unknown> | After<unknown>>>(

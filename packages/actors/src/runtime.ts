@@ -103,8 +103,8 @@ export class Runtime implements Service {
   /** The process whose slice is running on this thread, if any. */
   current(): Process | undefined {
     const task = this.scheduler.current;
-    // Only a process has a pid: a cheaper test than \`instanceof\`, which costs a tenth of an
-    // in-core round trip here, where it runs for every send and receive.
+    // Only a process has a pid: a cheaper test than `instanceof`, which cost a tenth of an in-core
+    // round trip here, where it runs for every send and receive.
     return (task as Partial<Process> | undefined)?.pid !== undefined ? (task as Process) : undefined;
   }
 
