@@ -21,11 +21,9 @@ const pair = data.index >> 1;
 
 function openChannel({ transport, queue, port }: WorkerData): Channel {
   if (transport === 'postMessage') return new PortChannel(port as NonNullable<typeof port>);
-  // Producers stream items, the case `batchEnqueues` is for; both lock-free queues get it.
-  if (transport === 'LMSQueue' || transport === 'MSQueue') {
-    return QUEUES[transport].attach(queue as SharedArrayBuffer, { batchEnqueues: isProducer });
-  }
-  return QUEUES[transport].attach(queue as SharedArrayBuffer);
+  // Producers stream items, the case `batchEnqueues` is for: both lock-free queues take it (the
+  // locked ring has no node pool, and no options).
+  return QUEUES[transport].attach(queue as SharedArrayBuffer, { batchEnqueues: isProducer });
 }
 
 /** This worker's part of one run. */
