@@ -123,6 +123,131 @@ describe('the message codec', () => {
     );
   });
 
+  it('sends the keys of each shape of object once per stream, and only its values after (property)', () => {
+    // Objects drawn from a few keys, so that shapes recur within a stream, among every other value.
+    const keyed = fc.dictionary(fc.constantFrom('kind', 'seq', 'to', 'body', '0', 'é'), value, {
+      maxKeys: 4,
+      noNullPrototype: true,
+    });
+    const streamed = fc.array(fc.oneof(keyed, value, fc.array(keyed, { maxLength: 3 })), { maxLength: 12 });
+    const ownEncoder = new Encoder();
+    const ownDecoder = new Decoder();
+    const decodeStream = () => {
+      const values: unknown[] = [];
+      ownDecoder.decodeEach(ownEncoder.bytes(), 0, ownEncoder.length, (v) => values.push(v));
+      return values;
+    };
+    fc.assert(
+      fc.property(streamed, streamed, streamed, (kept, dropped, after) => {
+        ownEncoder.clear();
+        for (const v of kept) ownEncoder.append(v);
+        // Shapes first defined in bytes that are then cut off must be defined again after.
+        const length = ownEncoder.length;
+        for (const v of dropped) ownEncoder.append(v);
+        ownEncoder.truncate(length);
+        for (const v of after) ownEncoder.append(v);
+        expect(decodeStream()).toStrictEqual([...kept, ...after]);
+      }),
+      { numRuns: 1000 },
+    );
+    // The keys go once: a hundred objects of one shape take little more than a hundred arrays of their values.
+    ownEncoder.clear();
+    for (let i = 0; i < 100; i++) ownEncoder.append({ kind: 'item', seq: i, to: 1 });
+    const asRecords = ownEncoder.length;
+    ownEncoder.clear();
+    for (let i = 0; i < 100; i++) ownEncoder.append(['item', i, 1]);
+    expect(asRecords).toBeLessThan(ownEncoder.length + 40);
+    expect(decodeStream()).toEqual(Array.from({ length: 100 }, (_, i) => ['item', i, 1]));
+  }, 30_000);
+
+  it('forgets a shape whose definition a refused value took back', () => {
+    const ownEncoder = new Encoder();
+    ownEncoder.clear();
+    // The object's shape is defined, then its last value is refused: the whole value goes.
+    expect(() => ownEncoder.append({ a: 1, b: () => 0 })).toThrow(CodecError);
+    expect(ownEncoder.length).toBe(0);
+    ownEncoder.append({ a: 1, b: 2 });
+    ownEncoder.append({ a: 3, b: 4 });
+    const values: unknown[] = [];
+    new Decoder().decodeEach(ownEncoder.bytes(), 0, ownEncoder.length, (v) => values.push(v));
+    expect(values).toEqual([
+      { a: 1, b: 2 },
+      { a: 3, b: 4 },
+    ]);
+  });
+
+  it('keeps each stream’s shapes apart when one is decoded inside another', () => {
+    const outer = new Encoder();
+    for (let i = 0; i < 3; i++) outer.append({ x: i, y: [i] });
+    const bytes = outer.bytes().slice();
+    // Its own shapes, numbered from 0 like the outer stream's: a record of its shape 0 is a {y, x}.
+    const innerValue = [{ y: 'inner', x: 0 }, { z: true }, { y: 'again', x: 1 }];
+    const inner = new Encoder().encode(innerValue).slice();
+    const ownDecoder = new Decoder();
+    const seen: unknown[] = [];
+    ownDecoder.decodeEach(bytes, 0, bytes.length, (v) => {
+      seen.push(v, ownDecoder.decode(inner));
+    });
+    expect(seen).toEqual([
+      { x: 0, y: [0] },
+      innerValue,
+      { x: 1, y: [1] },
+      innerValue,
+      { x: 2, y: [2] },
+      innerValue,
+    ]);
+  });
+
+  it('writes key by key what a shape cannot hold: many keys, "__proto__", thousands of shapes', () => {
+    const ownEncoder = new Encoder();
+    const ownDecoder = new Decoder();
+    const wide = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${i}`, i]));
+    // Objects used as dictionaries: a new shape each, more than the encoder and decoder keep.
+    const dictionaries = Array.from({ length: 5000 }, (_, i) => ({ [`id${i}`]: i, shared: true }));
+    for (let pass = 0; pass < 2; pass++) {
+      ownEncoder.clear();
+      ownEncoder.append(wide);
+      ownEncoder.append(wide);
+      for (const dictionary of dictionaries) ownEncoder.append(dictionary);
+      const values: unknown[] = [];
+      ownDecoder.decodeEach(ownEncoder.bytes(), 0, ownEncoder.length, (v) => values.push(v));
+      expect(values).toEqual([wide, wide, ...dictionaries]);
+    }
+  });
+
+  it('refuses an object whose getter deletes a key not yet copied, sending nothing of it', () => {
+    const ownEncoder = new Encoder();
+    ownEncoder.append('before');
+    const length = ownEncoder.length;
+    const object: Record<string, unknown> = {
+      get first() {
+        delete object.second;
+        return 1;
+      },
+      second: 2,
+    };
+    expect(() => ownEncoder.append(object)).toThrow(/keys changed while it was copied/);
+    expect(ownEncoder.length).toBe(length);
+  });
+
+  it('rejects bytes with a shape that is not one, or a record of a shape not defined', () => {
+    const ascii = (text: string) => [6, text.length, 0, 0, 0, ...Buffer.from(text, 'latin1')];
+    // A shape of one key "__proto__": made by hand, as no encoder writes it. It stays a key.
+    const hostile = new Uint8Array([20, 1, 0, 0, 0, ...ascii('__proto__'), 4, 7, 0, 0, 0]);
+    const copy = decoder.decode(hostile) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(copy, '__proto__')?.value).toBe(7);
+    expect(() => decoder.decode(new Uint8Array([21, 0, 0, 0, 0]))).toThrow(/shape 0, not defined before it/);
+    expect(() => decoder.decode(new Uint8Array([20, 33, 0, 0, 0]))).toThrow(/a shape of 33 keys/);
+    expect(() => decoder.decode(new Uint8Array([20, 1, 0, 0, 0, 4, 1, 0, 0, 0, 3]))).toThrow(
+      /key that is not a string/,
+    );
+    // A shape defined by one decode is not known to the next.
+    const defined = new Uint8Array([20, 1, 0, 0, 0, ...ascii('a'), 3]);
+    expect(decoder.decode(defined)).toEqual({ a: true });
+    expect(() => decoder.decode(new Uint8Array([21, 0, 0, 0, 0]))).toThrow(/not defined before it/);
+  });
+
   it('decodes straight from shared memory, at an offset', () => {
     const bytes = encoder.encode({ hello: ['world', 1.5, 'ascii and a longer tail of text'] });
     const shared = new Uint8Array(new SharedArrayBuffer(bytes.length + 16));

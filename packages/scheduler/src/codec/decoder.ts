@@ -1,4 +1,5 @@
 import { extensionForTag } from './extensions.js';
+import { type Build, compile, MAX_SHAPE_KEYS, ShapeTrie } from './shapes.js';
 import { ERROR_CLASSES, Tag, TYPED_ARRAYS } from './tags.js';
 
 /** ASCII strings up to this length are built by a JavaScript loop, and remembered. */
@@ -10,6 +11,9 @@ const CACHE_BITS = 10;
 const CACHE_SIZE = 1 << CACHE_BITS;
 /** Arrays up to this length are made as literals (see `#array`). */
 const LITERAL_ARRAY = 4;
+
+/** The shapes this thread has decoded, with their compiled literals: every decoder shares them. */
+const shapes = new ShapeTrie();
 
 /**
  * Decodes what an `Encoder` wrote, straight from the memory it lies in (shared memory included):
@@ -34,6 +38,15 @@ export class Decoder {
   readonly #wordStrings: Array<string | undefined> = new Array(CACHE_SIZE).fill(undefined);
   readonly #words = new Int32Array(CACHE_SIZE * 2);
   readonly #shared: readonly SharedArrayBuffer[];
+  /**
+   * The builders of the shapes the stream being decoded has defined, by number from `#shapeBase`. A
+   * stream decoded inside another (by `each`) stacks its shapes above the outer one's.
+   */
+  readonly #shapes: Build[] = [];
+  #shapeBase = 0;
+  #shapeEnd = 0;
+  /** What a builder calls for each value: one closure for every record. */
+  readonly #next = (): unknown => this.#value();
 
   /**
    * @param shared - the `SharedArrayBuffer`s that the encoders share views on, in the same order
@@ -50,14 +63,23 @@ export class Decoder {
    */
   decode(bytes: Uint8Array, start = 0, end = bytes.length): unknown {
     this.#read(bytes);
-    this.#at = bytes.byteOffset + start;
-    const value = this.#value();
-    if (this.#at !== bytes.byteOffset + end) {
-      throw new RangeError(
-        `bytes hold ${this.#at - bytes.byteOffset - start} bytes of value, not ${end - start}`,
-      );
+    const base = this.#shapeBase;
+    const outerEnd = this.#shapeEnd;
+    this.#shapeBase = outerEnd;
+    shapes.newStream();
+    try {
+      this.#at = bytes.byteOffset + start;
+      const value = this.#value();
+      if (this.#at !== bytes.byteOffset + end) {
+        throw new RangeError(
+          `bytes hold ${this.#at - bytes.byteOffset - start} bytes of value, not ${end - start}`,
+        );
+      }
+      return value;
+    } finally {
+      this.#shapeBase = base;
+      this.#shapeEnd = outerEnd;
     }
-    return value;
   }
 
   /**
@@ -72,17 +94,26 @@ export class Decoder {
     let at = bytes.byteOffset + start;
     let count = 0;
     const memory = bytes.buffer;
-    while (at < last) {
-      // `each` may decode other bytes with this decoder: view these again if it did.
-      if (this.#memory !== memory) this.#read(bytes);
-      this.#at = at;
-      const value = this.#value();
-      at = this.#at;
-      if (at > last) throw new RangeError(`bytes end inside a value, at ${end}`);
-      count++;
-      each(value);
+    const base = this.#shapeBase;
+    const outerEnd = this.#shapeEnd;
+    this.#shapeBase = outerEnd;
+    shapes.newStream();
+    try {
+      while (at < last) {
+        // `each` may decode other bytes with this decoder: view these again if it did.
+        if (this.#memory !== memory) this.#read(bytes);
+        this.#at = at;
+        const value = this.#value();
+        at = this.#at;
+        if (at > last) throw new RangeError(`bytes end inside a value, at ${end}`);
+        count++;
+        each(value);
+      }
+      return count;
+    } finally {
+      this.#shapeBase = base;
+      this.#shapeEnd = outerEnd;
     }
-    return count;
   }
 
   /** Views the whole of `bytes`' memory, once per memory (a channel decodes from one heap). */
@@ -137,6 +168,15 @@ export class Decoder {
           else object[key] = this.#value();
         }
         return object;
+      }
+      case Tag.Shape:
+        return this.#shape();
+      case Tag.Record: {
+        const id = this.#u32();
+        if (id >= this.#shapeEnd - this.#shapeBase) {
+          throw new RangeError(`bytes hold a record of shape ${id}, not defined before it`);
+        }
+        return (this.#shapes[this.#shapeBase + id] as Build)(this.#next);
       }
       case Tag.Map: {
         const count = this.#u32();
@@ -212,6 +252,30 @@ export class Decoder {
     const array = new Array(length);
     for (let i = 0; i < length; i++) array[i] = this.#value();
     return array;
+  }
+
+  /** Defines the stream's next shape from the keys that follow, and builds the first object of it. */
+  #shape(): Record<string, unknown> {
+    const count = this.#u32();
+    if (count > MAX_SHAPE_KEYS) throw new RangeError(`bytes hold a shape of ${count} keys`);
+    // Found key by key in the thread's trie; a shape it cannot hold (a "__proto__" key, a full trie)
+    // is compiled for this stream alone.
+    let shape = shapes.root;
+    let keys: string[] | undefined;
+    for (let i = 0; i < count; i++) {
+      const key = this.#value();
+      if (typeof key !== 'string') throw new RangeError('bytes hold a shape with a key that is not a string');
+      if (keys !== undefined) keys.push(key);
+      else {
+        const next = shapes.child(shape, key);
+        if (next === undefined) keys = [...shape.keys, key];
+        else shape = next;
+      }
+    }
+    if (keys === undefined) shape.build ??= compile(shape.keys);
+    const build = keys === undefined ? (shape.build as Build) : compile(keys);
+    this.#shapes[this.#shapeEnd++] = build;
+    return build(this.#next);
   }
 
   #string(tag: Tag): string {

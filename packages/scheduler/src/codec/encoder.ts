@@ -1,5 +1,6 @@
 import { CodecError } from './errors.js';
 import { extensionForType } from './extensions.js';
+import { ShapeTrie } from './shapes.js';
 import { ERROR_CLASSES, Tag, TYPED_ARRAYS } from './tags.js';
 
 /** Deeper than this is taken for a cycle (which the codec does not carry). */
@@ -28,6 +29,8 @@ export class Encoder {
   readonly #shared: readonly SharedArrayBuffer[];
   /** Whether the value being appended is shared: views on `#shared` then go by reference. */
   #sharing = false;
+  /** The key lists of the plain objects seen, and those defined in the stream being written. */
+  readonly #shapes = new ShapeTrie();
 
   /**
    * @param shared - `SharedArrayBuffer`s that every thread has, in the same order as its decoders:
@@ -44,7 +47,7 @@ export class Encoder {
    * @throws CodecError naming where in `value` something cannot be copied.
    */
   encode(value: unknown, root = 'message'): Uint8Array {
-    this.#at = 0;
+    this.clear();
     this.append(value, root);
     return this.bytes();
   }
@@ -63,7 +66,7 @@ export class Encoder {
     try {
       this.#value(value, 0);
     } catch (error) {
-      this.#at = start;
+      this.truncate(start);
       if (CodecError.isInstance(error)) throw error.located(root);
       throw error;
     }
@@ -80,49 +83,40 @@ export class Encoder {
     return new Uint8Array(this.#buffer.buffer, 0, this.#at);
   }
 
-  /** Forgets what was appended. */
+  /**
+   * Forgets what was appended. What is appended next starts a new stream: a decoder reads a stream
+   * (what one `decode` or `decodeEach` call is given) from its start, where the shapes of its plain
+   * objects are defined before they are referred to.
+   */
   clear(): void {
     this.#at = 0;
+    this.#shapes.newStream();
   }
 
   /** Forgets what was appended after the first `length` bytes. */
   truncate(length: number): void {
-    if (length < this.#at) this.#at = Math.max(0, length);
+    if (length >= this.#at) return;
+    this.#at = Math.max(0, length);
+    this.#shapes.forgetFrom(this.#at);
   }
 
+  // Tests of `typeof` against a literal, not a switch on it: the compiler turns each test into a
+  // check of the value's type, where a switch calls the engine's `typeof` for a string to compare.
   #value(value: unknown, depth: number): void {
-    switch (typeof value) {
-      case 'number':
-        this.#number(value);
-        return;
-      case 'string':
-        this.#string(value);
-        return;
-      case 'boolean':
-        this.#tag(value ? Tag.True : Tag.False);
-        return;
-      case 'undefined':
-        this.#tag(Tag.Undefined);
-        return;
-      case 'bigint':
-        this.#tag(Tag.BigInt);
-        this.#string(value.toString(16));
-        return;
-      case 'object':
-        if (value === null) {
-          this.#tag(Tag.Null);
-          return;
-        }
-        if (depth >= MAX_DEPTH) {
-          throw new CodecError(`nested more than ${MAX_DEPTH} deep (a cycle?)`);
-        }
-        this.#object(value, depth + 1);
-        return;
-      case 'function':
-        throw new CodecError(`a function${value.name ? ` (${value.name})` : ''}`);
-      default:
-        throw new CodecError(`a ${typeof value}`);
-    }
+    if (typeof value === 'number') this.#number(value);
+    else if (typeof value === 'string') this.#string(value);
+    else if (typeof value === 'object') {
+      if (value === null) this.#tag(Tag.Null);
+      else if (depth >= MAX_DEPTH) throw new CodecError(`nested more than ${MAX_DEPTH} deep (a cycle?)`);
+      else this.#object(value, depth + 1);
+    } else if (typeof value === 'boolean') this.#tag(value ? Tag.True : Tag.False);
+    else if (typeof value === 'undefined') this.#tag(Tag.Undefined);
+    else if (typeof value === 'bigint') {
+      this.#tag(Tag.BigInt);
+      this.#string(value.toString(16));
+    } else if (typeof value === 'function') {
+      throw new CodecError(`a function${value.name ? ` (${value.name})` : ''}`);
+    } else throw new CodecError(`a ${typeof value}`);
   }
 
   #object(value: object, depth: number): void {
@@ -134,15 +128,7 @@ export class Encoder {
     }
     const proto = Object.getPrototypeOf(value);
     if (proto === Object.prototype || proto === null) {
-      this.#tag(Tag.Object);
-      const countAt = this.#reserve(4);
-      let count = 0;
-      for (const key in value) {
-        this.#string(key);
-        this.#child((value as Record<string, unknown>)[key], depth, key);
-        count++;
-      }
-      this.#view.setUint32(countAt, count, true);
+      this.#plainObject(value, depth);
       return;
     }
     const extension = extensionForType(value.constructor);
@@ -192,6 +178,45 @@ export class Encoder {
     throw new CodecError(
       `an instance of ${value.constructor?.name ?? 'a class'} (define an extension to send it)`,
     );
+  }
+
+  /**
+   * A plain object: a record of a shape this stream has defined, else a shape's definition (its keys,
+   * once per stream), its values in either case; or key by key when it has no shape.
+   */
+  #plainObject(value: object, depth: number): void {
+    const shape = this.#shapes.shapeOf(value);
+    if (shape === undefined) {
+      this.#tag(Tag.Object);
+      const countAt = this.#reserve(4);
+      let count = 0;
+      for (const key in value) {
+        this.#string(key);
+        this.#child((value as Record<string, unknown>)[key], depth, key);
+        count++;
+      }
+      this.#view.setUint32(countAt, count, true);
+      return;
+    }
+    const keys = shape.keys;
+    const id = this.#shapes.idOf(shape);
+    if (id >= 0) {
+      this.#tag(Tag.Record);
+      this.#u32(id);
+    } else {
+      this.#shapes.define(shape, this.#at);
+      this.#tag(Tag.Shape);
+      this.#u32(keys.length);
+      for (let i = 0; i < keys.length; i++) this.#string(keys[i] as string);
+    }
+    // Enumerated again, which lets the engine read each value from where the object's layout keeps
+    // it. A getter could delete a key it has not reached: then the values would not match the keys.
+    let count = 0;
+    for (const key in value) {
+      this.#child((value as Record<string, unknown>)[key], depth, key);
+      count++;
+    }
+    if (count !== keys.length) throw new CodecError('an object whose keys changed while it was copied');
   }
 
   #map(map: Map<unknown, unknown>, depth: number): void {

@@ -42,6 +42,13 @@ export enum Tag {
   SharedView = 18,
   /** A `SharedArrayBuffer` every thread has, sent with `share`: u8 buffer index */
   SharedBuffer = 19,
+  /**
+   * A plain object whose keys are given once per stream: u32 count, the keys (strings), then the
+   * values in the keys' order. It defines the stream's next shape, numbered from 0 (see `Record`).
+   */
+  Shape = 20,
+  /** A plain object of a shape defined earlier in the stream: u32 shape number, then the values */
+  Record = 21,
 }
 
 /** The views the codec carries, by their kind byte; a `DataView` travels as its bytes too. */

@@ -1,0 +1,152 @@
+/**
+ * Shapes: the key lists of plain objects, sent once per stream (`Tag.Shape`) and then referred to by
+ * number (`Tag.Record`). A message's keys recur in every message of its kind; a record carries only
+ * its values, and the decoder builds it with an object literal compiled for its keys, which stores
+ * them under fixed names instead of one by one.
+ *
+ * @packageDocumentation
+ */
+
+/** Objects with more keys than this are written key by key: a long literal compiles slowly. */
+export const MAX_SHAPE_KEYS = 32;
+/**
+ * How many shapes a trie holds. Objects used as dictionaries bring a shape per set of keys; when
+ * this many are known, new ones go key by key until the next stream starts the trie again.
+ */
+const MAX_SHAPES = 4096;
+/** One key list, as a path in the encoder's trie of keys. */
+export class Shape {
+  /** The keys, in the order `for…in` gives them. */
+  readonly keys: readonly string[];
+  /**
+   * The shapes one key longer: the first one made in fields of its own, found with one comparison
+   * (most key lists go on one way only), any other by its key.
+   */
+  firstKey: string | undefined = undefined;
+  firstNext: Shape | undefined = undefined;
+  next: Map<string, Shape> | undefined = undefined;
+  /** An encoder's: this shape's number in the stream being written, if it has defined it there. */
+  id = -1;
+  /** A decoder's: the literal compiled for these keys, once an object of this shape has come. */
+  build: Build | undefined = undefined;
+
+  constructor(keys: readonly string[]) {
+    this.keys = keys;
+  }
+}
+
+/**
+ * Shapes found from their keys one key at a time, without allocating once seen. An encoder's also
+ * numbers them in the order a stream defines them.
+ */
+export class ShapeTrie {
+  #root = new Shape([]);
+  #count = 0;
+  /** The shapes defined in this stream, by number, and where in the stream each was defined. */
+  readonly #defined: Shape[] = [];
+  readonly #offsets: number[] = [];
+
+  /**
+   * The shape of a plain object's own keys, or `undefined` to write it key by key: too many keys,
+   * a `__proto__` key (which a literal would take for the prototype), or the trie is full.
+   */
+  shapeOf(object: object): Shape | undefined {
+    let shape: Shape | undefined = this.#root;
+    for (const key in object) {
+      shape = this.child(shape, key);
+      if (shape === undefined) return undefined;
+    }
+    return shape;
+  }
+
+  /** The shape with `shape`'s keys then `key`, or `undefined` for a shape that may not have one. */
+  child(shape: Shape, key: string): Shape | undefined {
+    if (shape.firstKey === key) return shape.firstNext;
+    let next = shape.next?.get(key);
+    if (next === undefined) {
+      if (shape.keys.length === MAX_SHAPE_KEYS || key === '__proto__' || this.#count === MAX_SHAPES) {
+        return undefined;
+      }
+      next = new Shape([...shape.keys, key]);
+      this.#count++;
+      if (shape.firstNext === undefined) {
+        shape.firstKey = key;
+        shape.firstNext = next;
+      } else {
+        shape.next ??= new Map();
+        shape.next.set(key, next);
+      }
+    }
+    return next;
+  }
+
+  /** The shape without keys, where every search starts. */
+  get root(): Shape {
+    return this.#root;
+  }
+
+  /** The number of `shape` in this stream, or -1 if the stream has not defined it. */
+  idOf(shape: Shape): number {
+    const id = shape.id;
+    return id >= 0 && this.#defined[id] === shape ? id : -1;
+  }
+
+  /** Defines `shape` in this stream, at byte `offset`, and returns its number. */
+  define(shape: Shape, offset: number): number {
+    shape.id = this.#defined.length;
+    this.#defined.push(shape);
+    this.#offsets.push(offset);
+    return shape.id;
+  }
+
+  /** Forgets the shapes defined at or after byte `offset`: the bytes that defined them are gone. */
+  forgetFrom(offset: number): void {
+    const offsets = this.#offsets;
+    while (offsets.length > 0 && (offsets[offsets.length - 1] as number) >= offset) {
+      offsets.pop();
+      this.#defined.pop();
+    }
+  }
+
+  /**
+   * Starts a stream: no shape is defined in it yet. A full trie starts again here, in one piece;
+   * the shapes handed out before stay valid, they are only no longer found.
+   */
+  newStream(): void {
+    this.#defined.length = 0;
+    this.#offsets.length = 0;
+    if (this.#count === MAX_SHAPES) {
+      this.#root = new Shape([]);
+      this.#count = 0;
+    }
+  }
+}
+
+/** Builds an object of one shape, taking its values in order from `next`. */
+export type Build = (next: () => unknown) => Record<string, unknown>;
+
+/** Builds objects of `keys`' shape, taking their values in order from `next`. */
+export function compile(keys: readonly string[]): Build {
+  // A JSON string is a JavaScript string literal; a literal's properties are evaluated in order.
+  // "__proto__" never comes from an encoder, but the bytes may come from anywhere.
+  if (!keys.includes('__proto__')) {
+    try {
+      const fields = keys.map((key) => `${JSON.stringify(key)}: next()`).join(', ');
+      return new Function('next', `return { ${fields} };`) as Build;
+    } catch {
+      // Code generation from strings is disallowed here: build key by key.
+    }
+  }
+  return (next) => {
+    const object: Record<string, unknown> = {};
+    for (const key of keys) {
+      Object.defineProperty(object, key, {
+        value: next(),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    return object;
+  };
+}
