@@ -369,8 +369,8 @@ export class Scheduler {
    * sleeper keeps nothing alive.
    */
   #forgetWake(task: Task): void {
-    if (task.wakeAt === Number.POSITIVE_INFINITY) return;
-    task.wakeAt = Number.POSITIVE_INFINITY;
+    if (task.wakeAt === undefined) return;
+    task.wakeAt = undefined;
     if (--this.#timed === 0) {
       this.#sleeping.clear();
       this.#armTimer(performance.now());
@@ -401,7 +401,7 @@ export class Scheduler {
       const task = sleeping.pop();
       // An entry for another time is stale: the task was unparked since, and may wait again.
       if (task.wakeAt !== at || task.state !== 'waiting') continue;
-      task.wakeAt = Number.POSITIVE_INFINITY;
+      task.wakeAt = undefined;
       this.#timed--;
       this.resume(task, task.resumeWith instanceof Park ? TIMED_OUT : undefined, false);
     }
