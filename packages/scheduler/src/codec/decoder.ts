@@ -66,7 +66,7 @@ export class Decoder {
     const base = this.#shapeBase;
     const outerEnd = this.#shapeEnd;
     this.#shapeBase = outerEnd;
-    shapes.newStream();
+    shapes.resetIfFull();
     try {
       this.#at = bytes.byteOffset + start;
       const value = this.#value();
@@ -97,7 +97,7 @@ export class Decoder {
     const base = this.#shapeBase;
     const outerEnd = this.#shapeEnd;
     this.#shapeBase = outerEnd;
-    shapes.newStream();
+    shapes.resetIfFull();
     try {
       while (at < last) {
         // `each` may decode other bytes with this decoder: view these again if it did.

@@ -42,9 +42,13 @@ export class Shape {
 export class ShapeTrie {
   #root = new Shape([]);
   #count = 0;
-  /** The shapes defined in this stream, by number, and where in the stream each was defined. */
-  readonly #defined: Shape[] = [];
+  /**
+   * The shapes defined in this stream, by number, and where in the stream each was defined: the
+   * first `#defined` entries (the arrays are reused from stream to stream).
+   */
+  readonly #shapes: Shape[] = [];
   readonly #offsets: number[] = [];
+  #defined = 0;
 
   /**
    * The shape of a plain object's own keys, or `undefined` to write it key by key: too many keys,
@@ -88,33 +92,34 @@ export class ShapeTrie {
   /** The number of `shape` in this stream, or -1 if the stream has not defined it. */
   idOf(shape: Shape): number {
     const id = shape.id;
-    return id >= 0 && this.#defined[id] === shape ? id : -1;
+    return id >= 0 && id < this.#defined && this.#shapes[id] === shape ? id : -1;
   }
 
   /** Defines `shape` in this stream, at byte `offset`, and returns its number. */
   define(shape: Shape, offset: number): number {
-    shape.id = this.#defined.length;
-    this.#defined.push(shape);
-    this.#offsets.push(offset);
-    return shape.id;
+    const id = this.#defined++;
+    shape.id = id;
+    this.#shapes[id] = shape;
+    this.#offsets[id] = offset;
+    return id;
   }
 
   /** Forgets the shapes defined at or after byte `offset`: the bytes that defined them are gone. */
   forgetFrom(offset: number): void {
-    const offsets = this.#offsets;
-    while (offsets.length > 0 && (offsets[offsets.length - 1] as number) >= offset) {
-      offsets.pop();
-      this.#defined.pop();
-    }
+    while (this.#defined > 0 && (this.#offsets[this.#defined - 1] as number) >= offset) this.#defined--;
+  }
+
+  /** Starts a stream: no shape is defined in it yet. */
+  newStream(): void {
+    this.#defined = 0;
+    this.resetIfFull();
   }
 
   /**
-   * Starts a stream: no shape is defined in it yet. A full trie starts again here, in one piece;
-   * the shapes handed out before stay valid, they are only no longer found.
+   * Starts the trie again if it is full, in one piece: the shapes handed out before stay valid, they
+   * are only no longer found. Called between streams.
    */
-  newStream(): void {
-    this.#defined.length = 0;
-    this.#offsets.length = 0;
+  resetIfFull(): void {
     if (this.#count === MAX_SHAPES) {
       this.#root = new Shape([]);
       this.#count = 0;
