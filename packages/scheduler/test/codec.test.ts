@@ -215,7 +215,7 @@ describe('the message codec', () => {
     }
   });
 
-  it('refuses an object whose getter deletes a key not yet copied, sending nothing of it', () => {
+  it('refuses an object whose keys change while it is copied (a getter, a Proxy), sending nothing of it', () => {
     const ownEncoder = new Encoder();
     ownEncoder.append('before');
     const length = ownEncoder.length;
@@ -228,6 +228,19 @@ describe('the message codec', () => {
     };
     expect(() => ownEncoder.append(object)).toThrow(/keys changed while it was copied/);
     expect(ownEncoder.length).toBe(length);
+    // A Proxy that lists its keys in another order each time it is asked: as many keys, other values.
+    let asked = 0;
+    const shifty = new Proxy(
+      { a: 'A', b: 'B' },
+      { ownKeys: () => (asked++ % 2 === 0 ? ['a', 'b'] : ['b', 'a']) },
+    );
+    expect(() => ownEncoder.append(shifty)).toThrow(/keys changed while it was copied/);
+    expect(ownEncoder.length).toBe(length);
+    // One that always lists them alike is copied like any object.
+    ownEncoder.append(new Proxy({ a: 'A', b: 'B' }, {}));
+    const values: unknown[] = [];
+    new Decoder().decodeEach(ownEncoder.bytes(), 0, ownEncoder.length, (v) => values.push(v));
+    expect(values).toEqual(['before', { a: 'A', b: 'B' }]);
   });
 
   it('rejects bytes with a shape that is not one, or a record of a shape not defined', () => {

@@ -1,5 +1,5 @@
 import { extensionForTag } from './extensions.js';
-import { type Build, compile, MAX_SHAPE_KEYS, ShapeTrie } from './shapes.js';
+import { type Build, COMPILE_AFTER, compile, keyByKey, MAX_SHAPE_KEYS, ShapeTrie } from './shapes.js';
 import { ERROR_CLASSES, Tag, TYPED_ARRAYS } from './tags.js';
 
 /** ASCII strings up to this length are built by a JavaScript loop, and remembered. */
@@ -259,7 +259,7 @@ export class Decoder {
     const count = this.#u32();
     if (count > MAX_SHAPE_KEYS) throw new RangeError(`bytes hold a shape of ${count} keys`);
     // Found key by key in the thread's trie; a shape it cannot hold (a "__proto__" key, a full trie)
-    // is compiled for this stream alone.
+    // is built key by key, for this stream alone.
     let shape = shapes.root;
     let keys: string[] | undefined;
     for (let i = 0; i < count; i++) {
@@ -272,8 +272,13 @@ export class Decoder {
         else shape = next;
       }
     }
-    if (keys === undefined) shape.build ??= compile(shape.keys);
-    const build = keys === undefined ? (shape.build as Build) : compile(keys);
+    let build: Build;
+    if (keys !== undefined) build = keyByKey(keys);
+    else {
+      if (++shape.defined === COMPILE_AFTER) shape.build = compile(shape.keys);
+      else shape.build ??= keyByKey(shape.keys);
+      build = shape.build;
+    }
     this.#shapes[this.#shapeEnd++] = build;
     return build(this.#next);
   }

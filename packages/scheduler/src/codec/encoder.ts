@@ -210,9 +210,11 @@ export class Encoder {
       for (let i = 0; i < keys.length; i++) this.#string(keys[i] as string);
     }
     // Enumerated again, which lets the engine read each value from where the object's layout keeps
-    // it. A getter could delete a key it has not reached: then the values would not match the keys.
+    // it. The keys must come as they came the first time: a getter could delete a key it has not
+    // reached, and a Proxy can list other keys each time it is asked.
     let count = 0;
     for (const key in value) {
+      if (key !== keys[count]) throw new CodecError('an object whose keys changed while it was copied');
       this.#child((value as Record<string, unknown>)[key], depth, key);
       count++;
     }

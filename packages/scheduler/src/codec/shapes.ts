@@ -27,8 +27,12 @@ export class Shape {
   next: Map<string, Shape> | undefined = undefined;
   /** An encoder's: this shape's number in the stream being written, if it has defined it there. */
   id = -1;
-  /** A decoder's: the literal compiled for these keys, once an object of this shape has come. */
+  /**
+   * A decoder's: how it builds objects of this shape, key by key until `COMPILE_AFTER` streams have
+   * defined it, then with a compiled literal; and how many streams have defined it so far.
+   */
   build: Build | undefined = undefined;
+  defined = 0;
 
   constructor(keys: readonly string[]) {
     this.keys = keys;
@@ -130,7 +134,13 @@ export class ShapeTrie {
 /** Builds an object of one shape, taking its values in order from `next`. */
 export type Build = (next: () => unknown) => Record<string, unknown>;
 
-/** Builds objects of `keys`' shape, taking their values in order from `next`. */
+/**
+ * How many streams define a shape before the decoder compiles a literal for it: compiling costs
+ * tens of microseconds, and objects used as dictionaries bring shapes that never come again.
+ */
+export const COMPILE_AFTER = 3;
+
+/** Builds objects of `keys`' shape with an object literal compiled for them. */
 export function compile(keys: readonly string[]): Build {
   // A JSON string is a JavaScript string literal; a literal's properties are evaluated in order.
   // "__proto__" never comes from an encoder, but the bytes may come from anywhere.
@@ -142,15 +152,23 @@ export function compile(keys: readonly string[]): Build {
       // Code generation from strings is disallowed here: build key by key.
     }
   }
+  return keyByKey(keys);
+}
+
+/** Builds objects of `keys`' shape one key at a time, as a decoder without shapes would. */
+export function keyByKey(keys: readonly string[]): Build {
   return (next) => {
     const object: Record<string, unknown> = {};
     for (const key of keys) {
-      Object.defineProperty(object, key, {
-        value: next(),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+      // An own "__proto__" key stays a key: assigning it would set the prototype.
+      if (key === '__proto__') {
+        Object.defineProperty(object, key, {
+          value: next(),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      } else object[key] = next();
     }
     return object;
   };
