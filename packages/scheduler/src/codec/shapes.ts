@@ -1,8 +1,8 @@
 /**
  * Shapes: the key lists of plain objects, sent once per stream (`Tag.Shape`) and then referred to by
  * number (`Tag.Record`). A message's keys recur in every message of its kind; a record carries only
- * its values, and the decoder builds it with an object literal compiled for its keys, which stores
- * them under fixed names instead of one by one.
+ * its values, and once a shape has come in a few streams the decoder builds its objects with an
+ * object literal compiled for its keys, which stores them under fixed names instead of one by one.
  *
  * @packageDocumentation
  */
@@ -14,7 +14,8 @@ export const MAX_SHAPE_KEYS = 32;
  * this many are known, new ones go key by key until the next stream starts the trie again.
  */
 const MAX_SHAPES = 4096;
-/** One key list, as a path in the encoder's trie of keys. */
+
+/** One key list, as a path in a trie of keys (an encoder's, or the decoders' of a thread). */
 export class Shape {
   /** The keys, in the order `for…in` gives them. */
   readonly keys: readonly string[];
