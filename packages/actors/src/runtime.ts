@@ -19,7 +19,6 @@ import { Process, type ProcessInfo } from './process.js';
 import { NOT_ALIVE, ProcessTable, type ProcessTableHandle } from './process-table.js';
 import type {
   Arrival,
-  CrossCoreMessage,
   DeadPids,
   MoveSignal,
   RemoteSpawnOptions,
@@ -172,8 +171,8 @@ export class Runtime implements Service {
   }
 
   /**
-   * Sends a message: in-core straight to the mailbox (no signal made), to another core as a
-   * `[to, body]` pair (see `CrossCoreMessage`).
+   * Sends a message: in-core straight to the mailbox (no signal made), to another core addressed to
+   * its pid (`Core.sendAddressed`: no envelope of our own).
    */
   send(to: Pid, body: unknown, share: boolean): void {
     const local = this.processes.get(to);
@@ -183,14 +182,15 @@ export class Runtime implements Service {
     }
     const where = this.table.coreOf(to);
     if (where === NOT_ALIVE) return; // a dead pid: nothing happens, as in Erlang
-    // The common case goes as a pair; a process not started here yet, or on the move, gets a signal.
+    // The common case goes addressed to the pid; a process not started here yet, or on the move,
+    // gets a signal.
     const direct = where !== this.core.index && !this.migration.holds(to, where);
     try {
-      if (direct) this.core.send(where, [to, body] satisfies CrossCoreMessage, share);
+      if (direct) this.core.sendAddressed(where, to, body, share);
       else this.#routeAway(to, { k: 'msg', to, body }, share);
     } catch (error) {
-      // Located from the body on: the service envelope and the pair, or the signal, are the runtime's.
-      if (CodecError.isInstance(error)) throw relocate(error, direct ? 2 : 'body', 'message');
+      // Located from the body on: the service's envelope, or the signal, is the runtime's.
+      if (CodecError.isInstance(error)) throw relocate(error, direct ? 1 : 'body', 'message');
       throw error;
     }
   }
@@ -243,15 +243,15 @@ export class Runtime implements Service {
     this.scheduler.cancel(proc, new ExitSignal(reason));
   }
 
-  /** A message from another core's runtime. */
+  /** A message sent to a process of this core by a process of another (see `send`). */
+  receiveAddressed(to: number, body: unknown): void {
+    const local = this.processes.get(to as Pid);
+    if (local === undefined) this.#routeAway(to as Pid, { k: 'msg', to: to as Pid, body }, true);
+    else this.#mail(local, body);
+  }
+
+  /** A signal from another core's runtime. */
   receive(message: unknown): void {
-    if (Array.isArray(message)) {
-      const [to, body] = message as CrossCoreMessage;
-      const local = this.processes.get(to);
-      if (local === undefined) this.#routeAway(to, { k: 'msg', to, body }, true);
-      else this.#mail(local, body);
-      return;
-    }
     const signal = message as Signal | SpawnRequest | DeadPids | MoveSignal | Arrival;
     switch (signal.k) {
       case 'spawn':

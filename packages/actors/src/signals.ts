@@ -32,12 +32,6 @@ export type Signal =
   /** `processInfo` asked by a process on another core: the answer is a message to `from`. */
   | { k: 'info'; to: Pid; from: Pid; ref: Ref };
 
-/**
- * A message for process `to` as it crosses to its core: a pair rather than a `msg` signal, because
- * it is most of the traffic and the codec carries a short array several times faster than an object.
- */
-export type CrossCoreMessage = [to: Pid, body: unknown];
-
 /** Start a module-level process on the receiving core, under a pid the spawner allocated. */
 export interface SpawnRequest {
   k: 'spawn';

@@ -33,6 +33,15 @@ export interface Core {
    */
   send(to: number, message: unknown, share?: boolean): void;
   /**
+   * Sends `message` for `address`, one of the service's own addressees (for the actors runtime, a
+   * process's pid), to this service on scheduler `to`: its `receiveAddressed(address, message)` gets
+   * them. The same as `send(to, [address, message])` to a service that unpacks the pair, but the
+   * pair is never made: no array on either side, and none to encode. Ordered with `send`.
+   *
+   * @throws CodecError naming where in `message` a value cannot be copied.
+   */
+  sendAddressed(to: number, address: number, message: unknown, share?: boolean): void;
+  /**
    * Throws what `send` would throw for `message`, sending nothing: for a message the service holds
    * back before sending it.
    */
@@ -58,6 +67,11 @@ export interface Service {
    * on a worker thread: the thread dies and is reported down and replaced, like any crashed worker.
    */
   receive(message: unknown): void;
+  /**
+   * A message another core's instance sent with `sendAddressed`. A service without this handler gets
+   * such a message as `receive([address, message])`.
+   */
+  receiveAddressed?(address: number, message: unknown): void;
   /** Scheduler `index`'s thread died; a replacement is starting on the same inbox. */
   schedulerDown?(index: number, cause: unknown): void;
   /**
@@ -72,10 +86,13 @@ export type InstallService = (core: Core, options: unknown) => Service | Promise
 
 /**
  * A service's message as it travels on the channel: the service's index in the group's list, then
- * its message. An array, not an object, because it is what most cross-core traffic is made of, and
- * the codec writes and rebuilds a short array several times faster than an object with keys.
+ * its message, or the address and the message that `sendAddressed` sent. An array, not an object,
+ * because it is what most cross-core traffic is made of, and the codec writes and rebuilds a short
+ * array several times faster than an object with keys.
  */
-export type ServiceMessage = [service: number, message: unknown];
+export type ServiceMessage =
+  | [service: number, message: unknown]
+  | [service: number, address: number, message: unknown];
 
 /** Tells a service's message from the group's own (objects with a `t`). */
 export const isServiceMessage = (message: unknown): message is ServiceMessage => Array.isArray(message);
@@ -112,6 +129,8 @@ export function makeCore(parts: CoreParts, service: number): Core {
     count,
     scheduler,
     send: (to, m, share) => channel.send(to, [service, m] satisfies ServiceMessage, share),
+    sendAddressed: (to, address, m, share) =>
+      channel.send(to, [service, address, m] satisfies ServiceMessage, share),
     check: (m, share) => channel.check([service, m] satisfies ServiceMessage, share),
     pick: (excluding = -1) => twoChoices(count, excluding, placed),
     placeNear: () => nearChoice(index, count, placed),
@@ -121,7 +140,11 @@ export function makeCore(parts: CoreParts, service: number): Core {
 
 /** Hands a service message to its service. */
 export function deliverToService(services: readonly Service[], message: ServiceMessage): void {
-  services[message[0]]?.receive(message[1]);
+  const service = services[message[0]];
+  if (service === undefined) return;
+  if (message.length === 2) service.receive(message[1]);
+  else if (service.receiveAddressed !== undefined) service.receiveAddressed(message[1], message[2]);
+  else service.receive([message[1], message[2]]);
 }
 
 /** Asks the services, in order, to move up to `count` tasks away; returns how many they move. */

@@ -53,6 +53,28 @@ it('tells every surviving core when a worker dies, and the replacement serves th
   expect(echo.received.find(({ kind }) => kind === 'pong')).toEqual({ kind: 'pong', from: 1, hops: 1 });
 }, 30_000);
 
+it('carries addressed messages in order with the others, to receiveAddressed, or else as pairs', async () => {
+  group = startSchedulers({
+    count: 2,
+    rebalanceMs: 0,
+    services: [{ module }, { module, options: { plain: true } }],
+  });
+  await group.ready;
+  const echo = group.service<Echo>(0);
+  const plain = group.service<Echo>(1);
+  echo.core.send(1, { kind: 'ping-addressed', replyTo: 0, address: 7, hops: 0 });
+  echo.core.send(1, { kind: 'ping', replyTo: 0, hops: 1 });
+  echo.core.send(1, { kind: 'ping-addressed', replyTo: 0, address: 8, hops: 2 });
+  plain.core.send(1, { kind: 'ping-addressed', replyTo: 0, address: 9, hops: 0 });
+  await until(() => echo.received.length === 3 && plain.received.length === 1);
+  expect(echo.received).toEqual([
+    { address: 7, kind: 'pong', from: 1, hops: 0 },
+    { kind: 'pong', from: 1, hops: 1 },
+    { address: 8, kind: 'pong', from: 1, hops: 2 },
+  ]);
+  expect(plain.received).toEqual([[9, { kind: 'pong', from: 1, hops: 0 }]]);
+}, 30_000);
+
 it('rejects ready, and stops, when a service does not install', async () => {
   const broken = new URL('./workers/tasks.mjs', import.meta.url).href; // no install export
   group = startSchedulers({ count: 2, rebalanceMs: 0, services: [{ module: broken }] });

@@ -1,8 +1,9 @@
 // A service for the group tests: answers pings, relays them through another core, dies on demand,
 // and reports the schedulers it hears have gone down. On scheduler 0 it keeps what it receives.
+// With `plain`, it has no `receiveAddressed`: addressed messages reach `receive` as pairs.
 export function install(core, options) {
   const received = [];
-  return {
+  const service = {
     core,
     received,
     receive(message) {
@@ -12,6 +13,13 @@ export function install(core, options) {
             kind: 'pong',
             from: core.index,
             tag: options?.tag,
+            hops: message.hops,
+          });
+          return;
+        case 'ping-addressed':
+          core.sendAddressed(message.replyTo, message.address, {
+            kind: 'pong',
+            from: core.index,
             hops: message.hops,
           });
           return;
@@ -30,4 +38,7 @@ export function install(core, options) {
       else core.send(0, { kind: 'heard-down', index, from: core.index });
     },
   };
+  if (!options?.plain)
+    service.receiveAddressed = (address, message) => received.push({ address, ...message });
+  return service;
 }
