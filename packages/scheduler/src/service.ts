@@ -36,7 +36,8 @@ export interface Core {
    * Sends `message` for `address`, one of the service's own addressees (for the actors runtime, a
    * process's pid), to this service on scheduler `to`: its `receiveAddressed(address, message)` gets
    * them. The same as `send(to, [address, message])` to a service that unpacks the pair, but the
-   * pair is never made: no array on either side, and none to encode. Ordered with `send`.
+   * pair is never made: one array fewer on either side, and one fewer to encode. Ordered with
+   * `send`.
    *
    * @throws CodecError naming where in `message` a value cannot be copied.
    */
