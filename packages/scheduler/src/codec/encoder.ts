@@ -1,6 +1,6 @@
 import { CodecError } from './errors.js';
 import { extensionForType } from './extensions.js';
-import { ShapeTrie } from './shapes.js';
+import { ShapeTrie, StreamShapes } from './shapes.js';
 import { ERROR_CLASSES, Tag, TYPED_ARRAYS } from './tags.js';
 
 /** Deeper than this is taken for a cycle (which the codec does not carry). */
@@ -29,8 +29,10 @@ export class Encoder {
   readonly #shared: readonly SharedArrayBuffer[];
   /** Whether the value being appended is shared: views on `#shared` then go by reference. */
   #sharing = false;
-  /** The key lists of the plain objects seen, and those defined in the stream being written. */
+  /** The key lists of the plain objects seen. */
   readonly #shapes = new ShapeTrie();
+  /** Those defined in the stream being written, by number. */
+  readonly #defined = new StreamShapes();
 
   /**
    * @param shared - `SharedArrayBuffer`s that every thread has, in the same order as its decoders:
@@ -90,14 +92,15 @@ export class Encoder {
    */
   clear(): void {
     this.#at = 0;
-    this.#shapes.newStream();
+    this.#defined.clear();
+    this.#shapes.resetIfFull();
   }
 
   /** Forgets what was appended after the first `length` bytes. */
   truncate(length: number): void {
     if (length >= this.#at) return;
     this.#at = Math.max(0, length);
-    this.#shapes.forgetFrom(this.#at);
+    this.#defined.forgetFrom(this.#at);
   }
 
   // Tests of `typeof` against a literal, not a switch on it: the compiler turns each test into a
@@ -199,12 +202,12 @@ export class Encoder {
       return;
     }
     const keys = shape.keys;
-    const id = this.#shapes.idOf(shape);
+    const id = this.#defined.idOf(shape);
     if (id >= 0) {
       this.#tag(Tag.Record);
       this.#u32(id);
     } else {
-      this.#shapes.define(shape, this.#at);
+      this.#defined.define(shape, this.#at);
       this.#tag(Tag.Shape);
       this.#u32(keys.length);
       for (let i = 0; i < keys.length; i++) this.#string(keys[i] as string);

@@ -40,20 +40,10 @@ export class Shape {
   }
 }
 
-/**
- * Shapes found from their keys one key at a time, without allocating once seen. An encoder's also
- * numbers them in the order a stream defines them.
- */
+/** Shapes found from their keys one key at a time, without allocating once seen. */
 export class ShapeTrie {
   #root = new Shape([]);
   #count = 0;
-  /**
-   * The shapes defined in this stream, by number, and where in the stream each was defined: the
-   * first `#defined` entries (the arrays are reused from stream to stream).
-   */
-  readonly #shapes: Shape[] = [];
-  readonly #offsets: number[] = [];
-  #defined = 0;
 
   /**
    * The shape of a plain object's own keys, or `undefined` to write it key by key: too many keys,
@@ -94,32 +84,6 @@ export class ShapeTrie {
     return this.#root;
   }
 
-  /** The number of `shape` in this stream, or -1 if the stream has not defined it. */
-  idOf(shape: Shape): number {
-    const id = shape.id;
-    return id >= 0 && id < this.#defined && this.#shapes[id] === shape ? id : -1;
-  }
-
-  /** Defines `shape` in this stream, at byte `offset`, and returns its number. */
-  define(shape: Shape, offset: number): number {
-    const id = this.#defined++;
-    shape.id = id;
-    this.#shapes[id] = shape;
-    this.#offsets[id] = offset;
-    return id;
-  }
-
-  /** Forgets the shapes defined at or after byte `offset`: the bytes that defined them are gone. */
-  forgetFrom(offset: number): void {
-    while (this.#defined > 0 && (this.#offsets[this.#defined - 1] as number) >= offset) this.#defined--;
-  }
-
-  /** Starts a stream: no shape is defined in it yet. */
-  newStream(): void {
-    this.#defined = 0;
-    this.resetIfFull();
-  }
-
   /**
    * Starts the trie again if it is full, in one piece: the shapes handed out before stay valid, they
    * are only no longer found. Called between streams.
@@ -129,6 +93,41 @@ export class ShapeTrie {
       this.#root = new Shape([]);
       this.#count = 0;
     }
+  }
+}
+
+/**
+ * An encoder's numbering of the shapes its stream has defined, in the order it defined them, and
+ * where in the stream each definition is: a truncated stream forgets those it cut off.
+ */
+export class StreamShapes {
+  /** The first `#defined` entries are this stream's (the arrays are reused from stream to stream). */
+  readonly #shapes: Shape[] = [];
+  readonly #offsets: number[] = [];
+  #defined = 0;
+
+  /** The number of `shape` in this stream, or -1 if the stream has not defined it. */
+  idOf(shape: Shape): number {
+    const id = shape.id;
+    return id >= 0 && id < this.#defined && this.#shapes[id] === shape ? id : -1;
+  }
+
+  /** Defines `shape` in this stream, at byte `offset`: it takes the next number. */
+  define(shape: Shape, offset: number): void {
+    const id = this.#defined++;
+    shape.id = id;
+    this.#shapes[id] = shape;
+    this.#offsets[id] = offset;
+  }
+
+  /** Forgets the shapes defined at or after byte `offset`: the bytes that defined them are gone. */
+  forgetFrom(offset: number): void {
+    while (this.#defined > 0 && (this.#offsets[this.#defined - 1] as number) >= offset) this.#defined--;
+  }
+
+  /** Starts a stream: no shape is defined in it yet. */
+  clear(): void {
+    this.#defined = 0;
   }
 }
 
