@@ -1,5 +1,6 @@
 import { Decoder } from './decoder.js';
 import { Encoder } from './encoder.js';
+import { setOwn } from './set-own.js';
 
 const encoder = new Encoder();
 const decoder = new Decoder();
@@ -46,11 +47,7 @@ function clone(value: unknown, depth: number): unknown {
   if (proto !== Object.prototype && proto !== null) throw NOT_PLAIN;
   const out: Record<string, unknown> = {};
   for (const key in value) {
-    const item = clone((value as Record<string, unknown>)[key], depth + 1);
-    // An own "__proto__" key stays a key: assigning it would set the prototype.
-    if (key === '__proto__')
-      Object.defineProperty(out, key, { value: item, enumerable: true, writable: true, configurable: true });
-    else out[key] = item;
+    setOwn(out, key, clone((value as Record<string, unknown>)[key], depth + 1));
   }
   return out;
 }

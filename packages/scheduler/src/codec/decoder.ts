@@ -1,4 +1,5 @@
 import { extensionForTag } from './extensions.js';
+import { setOwn } from './set-own.js';
 import { type Build, COMPILE_AFTER, compile, keyByKey, MAX_SHAPE_KEYS, ShapeTrie } from './shapes.js';
 import { ERROR_CLASSES, Tag, TYPED_ARRAYS } from './tags.js';
 
@@ -157,15 +158,7 @@ export class Decoder {
         const object: Record<string, unknown> = {};
         for (let i = 0; i < count; i++) {
           const key = this.#value() as string;
-          // An own "__proto__" key stays a key: assigning it would set the prototype.
-          if (key === '__proto__')
-            Object.defineProperty(object, key, {
-              value: this.#value(),
-              enumerable: true,
-              writable: true,
-              configurable: true,
-            });
-          else object[key] = this.#value();
+          setOwn(object, key, this.#value());
         }
         return object;
       }

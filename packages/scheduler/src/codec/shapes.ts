@@ -7,6 +7,8 @@
  * @packageDocumentation
  */
 
+import { setOwn } from './set-own.js';
+
 /** Objects with more keys than this are written key by key: a long literal compiles slowly. */
 export const MAX_SHAPE_KEYS = 32;
 /**
@@ -159,17 +161,7 @@ export function compile(keys: readonly string[]): Build {
 export function keyByKey(keys: readonly string[]): Build {
   return (next) => {
     const object: Record<string, unknown> = {};
-    for (const key of keys) {
-      // An own "__proto__" key stays a key: assigning it would set the prototype.
-      if (key === '__proto__') {
-        Object.defineProperty(object, key, {
-          value: next(),
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
-      } else object[key] = next();
-    }
+    for (const key of keys) setOwn(object, key, next());
     return object;
   };
 }
