@@ -64,10 +64,7 @@ export class Decoder {
    */
   decode(bytes: Uint8Array, start = 0, end = bytes.length): unknown {
     this.#read(bytes);
-    const base = this.#shapeBase;
-    const outerEnd = this.#shapeEnd;
-    this.#shapeBase = outerEnd;
-    shapes.resetIfFull();
+    const outer = this.#openStream();
     try {
       this.#at = bytes.byteOffset + start;
       const value = this.#value();
@@ -78,8 +75,7 @@ export class Decoder {
       }
       return value;
     } finally {
-      this.#shapeBase = base;
-      this.#shapeEnd = outerEnd;
+      this.#closeStream(outer);
     }
   }
 
@@ -95,10 +91,7 @@ export class Decoder {
     let at = bytes.byteOffset + start;
     let count = 0;
     const memory = bytes.buffer;
-    const base = this.#shapeBase;
-    const outerEnd = this.#shapeEnd;
-    this.#shapeBase = outerEnd;
-    shapes.resetIfFull();
+    const outer = this.#openStream();
     try {
       while (at < last) {
         // `each` may decode other bytes with this decoder: view these again if it did.
@@ -112,9 +105,25 @@ export class Decoder {
       }
       return count;
     } finally {
-      this.#shapeBase = base;
-      this.#shapeEnd = outerEnd;
+      this.#closeStream(outer);
     }
+  }
+
+  /**
+   * Starts a stream whose shapes stack above those of the stream being decoded, if any; returns
+   * where that one starts, for `#closeStream`.
+   */
+  #openStream(): number {
+    const outer = this.#shapeBase;
+    this.#shapeBase = this.#shapeEnd;
+    shapes.resetIfFull();
+    return outer;
+  }
+
+  /** Drops the shapes of the stream that ends, and goes back to the one around it. */
+  #closeStream(outer: number): void {
+    this.#shapeEnd = this.#shapeBase;
+    this.#shapeBase = outer;
   }
 
   /** Views the whole of `bytes`' memory, once per memory (a channel decodes from one heap). */
