@@ -244,9 +244,10 @@ export class Runtime implements Service {
   }
 
   /** A message sent to a process of this core by a process of another (see `send`). */
-  receiveAddressed(to: number, body: unknown): void {
-    const local = this.processes.get(to as Pid);
-    if (local === undefined) this.#routeAway(to as Pid, { k: 'msg', to: to as Pid, body }, true);
+  receiveAddressed(address: number, body: unknown): void {
+    const to = address as Pid;
+    const local = this.processes.get(to);
+    if (local === undefined) this.#routeAway(to, { k: 'msg', to, body }, true);
     else this.#mail(local, body);
   }
 
