@@ -10,6 +10,7 @@ import {
   type Service,
   type Task,
 } from '@beamish/scheduler';
+import { isUnheardCrash, reportCrash } from './crash-report.js';
 import { ExitSignal, reasonOf } from './errors.js';
 import { LocalProcesses } from './local-processes.js';
 import { Migration } from './migration.js';
@@ -17,14 +18,7 @@ import { NameTable } from './name-table.js';
 import { makeRef, type Pid, type Ref } from './pid.js';
 import { Process, type ProcessInfo } from './process.js';
 import { NOT_ALIVE, ProcessTable, type ProcessTableHandle } from './process-table.js';
-import type {
-  Arrival,
-  DeadPids,
-  MoveSignal,
-  RemoteSpawnOptions,
-  Signal,
-  SpawnRequest,
-} from './signals.js';
+import type { Arrival, DeadPids, MoveSignal, RemoteSpawnOptions, Signal, SpawnRequest } from './signals.js';
 
 /** The first element of the message that answers a `processInfo` asked across cores. */
 export const INFO_REPLY = '$processInfo';
@@ -34,6 +28,8 @@ export interface RuntimeShared {
   table: ProcessTableHandle;
   names: SharedArrayBuffer;
   pool: BlockPoolHandle;
+  /** Whether a crash that no link, monitor or caller hears of is written to stderr (`start`'s option). */
+  reportCrashes: boolean;
 }
 
 /** A process body: a generator whose every `yield` ends a time slice. */
@@ -86,6 +82,7 @@ export class Runtime implements Service {
   readonly table: ProcessTable;
   readonly names: NameTable;
   readonly pool: BlockPool;
+  readonly #reportCrashes: boolean;
   readonly processes = new LocalProcesses();
   /** Signals for processes another core has spawned (or moved) here, that have not arrived yet. */
   readonly #embryos = new Map<Pid, Signal[]>();
@@ -97,6 +94,7 @@ export class Runtime implements Service {
     this.table = ProcessTable.attach(shared.table);
     this.names = NameTable.attach(shared.names);
     this.pool = BlockPool.attach(shared.pool);
+    this.#reportCrashes = shared.reportCrashes;
   }
 
   /** The process whose slice is running on this thread, if any. */
@@ -372,6 +370,9 @@ export class Runtime implements Service {
   /** One handler for every process's task: a closure per process would weigh on idle processes. */
   readonly #ended = (outcome: Outcome<unknown>, task: Task): void => {
     const proc = task as Process;
+    if (!outcome.ok && this.#reportCrashes && isUnheardCrash(proc, outcome.error)) {
+      reportCrash(proc, outcome.error);
+    }
     this.#exited(proc, outcome.ok ? 'normal' : reasonOf(outcome.error));
     proc.settle?.(outcome);
   };

@@ -17,6 +17,20 @@ export interface StartOptions extends Omit<GroupOptions, 'services' | 'count'> {
   maxProcesses?: number;
   /** How many names can be registered at once. @defaultValue 65,536 */
   maxNames?: number;
+  /**
+   * Whether a process that crashes — throws an error — while no link, monitor or caller (`run`,
+   * `spawnSettled`) would hear of it is reported on stderr, with its pid and the error, as BEAM's
+   * error logger reports "Error in process …". Without it such a crash leaves no trace, and whatever
+   * waited for that process waits for ever. An `exit(reason)`, a kill or an exit signal is not a
+   * crash, and is never reported.
+   *
+   * @defaultValue true
+   * @example
+   * ```ts
+   * const system = await start({ reportCrashes: false }); // crashes are the tests' business
+   * ```
+   */
+  reportCrashes?: boolean;
 }
 
 /** What `ask` rejects with when no reply comes in time (reason `'timeout'`). */
@@ -159,16 +173,20 @@ export async function start(options: StartOptions = {}): Promise<ActorSystem> {
   if (typeof options !== 'object' || options === null)
     throw new TypeError('options must be an options object');
   if (current !== undefined) throw new Error('an actor system is running already: stop() it first');
-  const { schedulers, maxProcesses = 1_048_576, maxNames = 65_536, ...group } = options;
+  const { schedulers, maxProcesses = 1_048_576, maxNames = 65_536, reportCrashes = true, ...group } = options;
   // Checked here, so that each error names the option the caller passed.
   checkInteger('options.schedulers', schedulers ?? 1, 1, 1024);
   checkInteger('options.maxProcesses', maxProcesses, 1, MAX_PROCESSES);
   checkInteger('options.maxNames', maxNames, 1, 2 ** 24);
+  if (typeof reportCrashes !== 'boolean') {
+    throw new TypeError(`options.reportCrashes must be true or false, got ${typeof reportCrashes}`);
+  }
   const pool = BlockPool.create();
   const shared: RuntimeShared = {
     table: ProcessTable.create(maxProcesses).handle,
     names: NameTable.create(maxNames).buffer,
     pool: pool.handle,
+    reportCrashes,
   };
   const userBuffers = group.sharedBuffers ?? [];
   const groupOptions: GroupOptions = {

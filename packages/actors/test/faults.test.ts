@@ -249,3 +249,36 @@ it('stop() leaves nothing running: the process exits by itself', async () => {
   const { stdout } = await promisify(execFile)(process.execPath, [script], { timeout: 20_000 });
   expect(stdout.trim()).toBe('HELLO stopped');
 }, 30_000);
+
+describe('a crash nobody hears of is reported on stderr', () => {
+  const script = fileURLToPath(new URL('./workers/unheard-crashes.mjs', import.meta.url));
+
+  it('on either core, with its pid and error; not a crash a monitor, a link or a caller hears, nor an exit', async () => {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [script], { timeout: 20_000 });
+    const [onZero, onOne] = stdout.trim().split(' ');
+    const reports = stderr.split('\n').filter((line) => line.startsWith('beamish: process'));
+    expect(reports.sort()).toEqual(
+      [onZero, onOne]
+        .map(
+          (pid) =>
+            `beamish: process ${pid} crashed, and no link, monitor or caller heard of it: Error: unheard on core ${pid === onZero ? 0 : 1}`,
+        )
+        .sort(),
+    );
+    expect(stderr).not.toMatch(/monitored on core 1|linked on core 1|exited by itself|awaited by its caller/);
+  }, 30_000);
+
+  it('not with reportCrashes: false', async () => {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [script, 'off'], {
+      timeout: 20_000,
+    });
+    expect(stdout.trim().split(' ')).toHaveLength(2);
+    expect(stderr).not.toMatch(/beamish: process/);
+  }, 30_000);
+
+  it('start rejects a reportCrashes that is not a boolean, naming it', async () => {
+    await expect(start({ reportCrashes: 'yes' as never })).rejects.toThrow(
+      /options\.reportCrashes must be true or false/,
+    );
+  });
+});
