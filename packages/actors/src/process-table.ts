@@ -1,15 +1,28 @@
 import { LMSQueue } from '@beamish/lfqueue';
 import { generationOf, MAX_GENERATION, makePid, type Pid, slotOf } from './pid.js';
 
+/** The most cores a table can tell apart. */
+export const MAX_CORES = 1024;
 /**
- * int32 words per slot: its generation, and where its process is: a core (0 or more), `NOT_ALIVE`,
- * or `movingFrom(core)` while it moves away from `core`.
+ * One int32 word per slot: its generation in the high bits and where its process is in the low 12 —
+ * a core (0 or more), `NOT_ALIVE`, or `movingFrom(core)` while it moves away from `core` — offset by
+ * `WHERE_BIAS` to make it non-negative. One word, so that one atomic load reads a consistent pair:
+ * a pid's core is looked up on every message sent to another core, and an `Atomics` call is a builtin
+ * call of about 12 ns here, not an inlined load.
  */
-const SLOT_INTS = 2;
+const WHERE_BITS = 12;
+const WHERE_MASK = (1 << WHERE_BITS) - 1;
+/** Makes every `where` from `movingFrom(MAX_CORES - 1)` up non-negative. */
+const WHERE_BIAS = 1 + MAX_CORES;
 const HEADER_INTS = 16;
 /** Header words: the next slot never used, and the capacity. */
 const NEXT_UNUSED = 0;
 const CAPACITY = 1;
+
+const slotWord = (generation: number, where: number): number =>
+  (generation << WHERE_BITS) | (where + WHERE_BIAS);
+const generationIn = (word: number): number => word >>> WHERE_BITS;
+const whereIn = (word: number): number => (word & WHERE_MASK) - WHERE_BIAS;
 
 /** What `coreOf` answers for a pid that is not alive. */
 export const NOT_ALIVE = -1;
@@ -45,10 +58,10 @@ export class ProcessTable {
 
   /** A table for `capacity` processes, 1 to 2^21 (checked by `start`). */
   static create(capacity: number): ProcessTable {
-    const slots = new SharedArrayBuffer(4 * (HEADER_INTS + SLOT_INTS * capacity));
+    const slots = new SharedArrayBuffer(4 * (HEADER_INTS + capacity));
     const ints = new Int32Array(slots);
     ints[CAPACITY] = capacity;
-    for (let slot = 0; slot < capacity; slot++) ints[HEADER_INTS + SLOT_INTS * slot + 1] = -1;
+    ints.fill(slotWord(0, NOT_ALIVE), HEADER_INTS);
     return new ProcessTable({ slots, free: LMSQueue.create({ capacity }).buffer });
   }
 
@@ -66,24 +79,19 @@ export class ProcessTable {
     }
     slot ??= this.#free.tryDequeue();
     if (slot === undefined) return undefined;
-    const at = HEADER_INTS + SLOT_INTS * slot;
-    const generation = ((Atomics.load(ints, at) as number) % MAX_GENERATION) + 1;
-    Atomics.store(ints, at + 1, core);
-    Atomics.store(ints, at, generation);
+    const at = HEADER_INTS + slot;
+    // The slot is this thread's alone until the store makes the new pid alive.
+    const generation = (generationIn(Atomics.load(ints, at)) % MAX_GENERATION) + 1;
+    Atomics.store(ints, at, slotWord(generation, core));
     return makePid(slot, generation);
   }
 
   /** The core `pid` lives on, `NOT_ALIVE`, or `movingFrom(core)` while it moves (see `isMoving`). */
   coreOf(pid: Pid): number {
-    const ints = this.#ints;
     const slot = slotOf(pid);
-    if (slot >= this.capacity) return -1;
-    const at = HEADER_INTS + SLOT_INTS * slot;
-    const generation = generationOf(pid);
-    if (Atomics.load(ints, at) !== generation) return -1;
-    const core = Atomics.load(ints, at + 1);
-    // Read the generation again: the slot may have changed hands between the two loads.
-    return Atomics.load(ints, at) === generation ? core : -1;
+    if (slot >= this.capacity) return NOT_ALIVE;
+    const word = Atomics.load(this.#ints, HEADER_INTS + slot);
+    return generationIn(word) === generationOf(pid) ? whereIn(word) : NOT_ALIVE;
   }
 
   /** True while `pid`'s process lives, on some core or moving between two. */
@@ -94,18 +102,25 @@ export class ProcessTable {
   /** Records where `pid`'s process is (a core, or `movingFrom(core)`); nothing for a pid not alive. */
   place(pid: Pid, where: number): void {
     const ints = this.#ints;
-    const at = HEADER_INTS + SLOT_INTS * slotOf(pid);
-    if (Atomics.load(ints, at) !== generationOf(pid)) return;
-    const was = Atomics.load(ints, at + 1);
-    if (was !== NOT_ALIVE) Atomics.compareExchange(ints, at + 1, was, where);
+    const at = HEADER_INTS + slotOf(pid);
+    const generation = generationOf(pid);
+    const was = Atomics.load(ints, at);
+    if (generationIn(was) !== generation || whereIn(was) === NOT_ALIVE) return;
+    Atomics.compareExchange(ints, at, was, slotWord(generation, where));
   }
 
   /** Ends `pid`'s life in the table and frees its slot. Does nothing for a pid not alive. */
   release(pid: Pid): void {
     const ints = this.#ints;
-    const at = HEADER_INTS + SLOT_INTS * slotOf(pid);
-    if (Atomics.load(ints, at) !== generationOf(pid)) return;
-    if (Atomics.exchange(ints, at + 1, -1) === -1) return;
+    const at = HEADER_INTS + slotOf(pid);
+    const generation = generationOf(pid);
+    const dead = slotWord(generation, NOT_ALIVE);
+    for (;;) {
+      const was = Atomics.load(ints, at);
+      if (generationIn(was) !== generation || was === dead) return;
+      // Only the thread whose CAS ends the pid's life frees the slot.
+      if (Atomics.compareExchange(ints, at, was, dead) === was) break;
+    }
     this.#free.tryEnqueue(slotOf(pid));
   }
 
@@ -125,8 +140,8 @@ export class ProcessTable {
     const pids: Pid[] = [];
     const used = Math.min(Atomics.load(ints, NEXT_UNUSED), this.capacity);
     for (let slot = 0; slot < used; slot++) {
-      const at = HEADER_INTS + SLOT_INTS * slot;
-      if (wanted(Atomics.load(ints, at + 1))) pids.push(makePid(slot, Atomics.load(ints, at)));
+      const word = Atomics.load(ints, HEADER_INTS + slot);
+      if (wanted(whereIn(word))) pids.push(makePid(slot, generationIn(word)));
     }
     return pids;
   }

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { BlockPool } from '@beamish/arena';
 import { type GroupOptions, type SchedulerGroup, startSchedulers } from '@beamish/scheduler';
 import { checkPid, processInfo, self, send, spawnSettled } from './api.js';
@@ -5,13 +6,13 @@ import { setRuntime } from './current.js';
 import { NameTable } from './name-table.js';
 import { MAX_PROCESSES, type Pid } from './pid.js';
 import type { Process, ProcessInfo } from './process.js';
-import { ProcessTable } from './process-table.js';
+import { MAX_CORES, ProcessTable } from './process-table.js';
 import { after, receive } from './receive.js';
 import type { Runtime, RuntimeShared } from './runtime.js';
 
 /** Options of `start`. */
 export interface StartOptions extends Omit<GroupOptions, 'services' | 'count'> {
-  /** Schedulers, one per core: 0 runs on this thread. @defaultValue `os.availableParallelism()` */
+  /** Schedulers, one per core: 0 runs on this thread. @defaultValue `os.availableParallelism()`, at most 1,024 */
   schedulers?: number;
   /** The process table's size, like BEAM's `+P`: spawning past it fails with `system_limit`. @defaultValue 1,048,576 */
   maxProcesses?: number;
@@ -175,7 +176,7 @@ export async function start(options: StartOptions = {}): Promise<ActorSystem> {
   if (current !== undefined) throw new Error('an actor system is running already: stop() it first');
   const { schedulers, maxProcesses = 1_048_576, maxNames = 65_536, reportCrashes = true, ...group } = options;
   // Checked here, so that each error names the option the caller passed.
-  checkInteger('options.schedulers', schedulers ?? 1, 1, 1024);
+  checkInteger('options.schedulers', schedulers ?? 1, 1, MAX_CORES);
   checkInteger('options.maxProcesses', maxProcesses, 1, MAX_PROCESSES);
   checkInteger('options.maxNames', maxNames, 1, 2 ** 24);
   if (typeof reportCrashes !== 'boolean') {
@@ -196,7 +197,7 @@ export async function start(options: StartOptions = {}): Promise<ActorSystem> {
     // array is left for the group to reject, naming the option.)
     sharedBuffers: Array.isArray(userBuffers) ? [...userBuffers, pool.buffer] : userBuffers,
   };
-  if (schedulers !== undefined) groupOptions.count = schedulers;
+  groupOptions.count = schedulers ?? Math.min(availableParallelism(), MAX_CORES);
   const schedulerGroup = startSchedulers(groupOptions);
   await schedulerGroup.ready;
   const system = new ActorSystem(schedulerGroup, schedulerGroup.service<Runtime>(0));

@@ -8,10 +8,13 @@ import {
   type ActorSystem,
   after,
   exit,
+  isAlive,
   monitor,
   on,
   type Pid,
+  pidToString,
   processes,
+  processInfo,
   receive,
   register,
   SystemLimitError,
@@ -88,6 +91,38 @@ describe('faults', { timeout: 30_000 }, () => {
       yield* receive(on(['DOWN', ref, _, _, _]));
       expect(() => spawn(function* () {})).not.toThrow();
     });
+  });
+
+  it('a slot used more than 1,023 times, on either core, gives each process its own pid; an old pid stays dead', async () => {
+    // One slot for the process that runs the test, one that every spawn reuses: its generation
+    // wraps from 1,023 to 1, and each of its processes is found on the core it was placed on.
+    system = await start({ schedulers: 2, maxProcesses: 2 });
+    const seen = await run(function* () {
+      const me = self();
+      const pids: string[] = [];
+      let previous: Pid | undefined;
+      for (let i = 0; i < 1_100; i++) {
+        const pid = spawn(echo, [], { affinity: i % 2 });
+        expect(pid).not.toBe(previous);
+        if (previous !== undefined) expect(isAlive(previous)).toBe(false);
+        send(pid, [me, 'hi']);
+        const [text] = (yield* next()) as [string, number];
+        expect(text).toBe('HI');
+        const info = yield* processInfo(pid);
+        expect(info?.core).toBe(i % 2);
+        const ref = monitor(pid);
+        send(pid, [me, 'stop']);
+        yield* receive(on(['DOWN', ref, _, _, _]));
+        expect(isAlive(pid)).toBe(false);
+        pids.push(pidToString(pid));
+        previous = pid;
+      }
+      return pids;
+    });
+    const generations = seen.map((pid) => Number(pid.slice(1, -1).split('.')[2]));
+    expect(new Set(seen.map((pid) => pid.split('.')[1])).size).toBe(1);
+    expect(generations.slice(0, 3)).toEqual([1, 2, 3]);
+    expect(generations.slice(1021, 1025)).toEqual([1022, 1023, 1, 2]);
   });
 
   it('rejects bad arguments with errors that name them', async () => {
