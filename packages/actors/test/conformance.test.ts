@@ -332,6 +332,21 @@ describe.each([
       });
     });
 
+    it('a send to a name reaches whoever holds it now, after the name was freed and taken again elsewhere', async () => {
+      await run(function* () {
+        const name = `taken-again-${schedulers}`;
+        for (let round = 0; round < 3; round++) {
+          const pid = spawn(registrar, [name, self()], there);
+          expect(yield* next()).toEqual(['registered', pid]);
+          expect(whereis(name)).toBe(pid);
+          const ref = monitor(pid);
+          send(name, 'bye');
+          yield* receive(on(['DOWN', ref, _, _, _]));
+          expect(() => send(name, 'x')).toThrow(/no process is registered as/);
+        }
+      });
+    });
+
     it('unregister frees a name for another process', async () => {
       await run(function* () {
         register(`me-${schedulers}`);

@@ -1,7 +1,17 @@
 import { once } from 'node:events';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { type ActorSystem, exit, type Pid, receive, self, send, spawn, start } from '@beamish/actors';
+import {
+  type ActorSystem,
+  exit,
+  type Pid,
+  receive,
+  register,
+  self,
+  send,
+  spawn,
+  start,
+} from '@beamish/actors';
 import { barePingPong } from '../baselines/bare-generators.js';
 import { BeamNode } from '../baselines/beam.js';
 import { NactBaseline } from '../baselines/nact.js';
@@ -31,8 +41,8 @@ const workers = new WorkerSet(import.meta.url);
 /** Runs `body` as a process on core 0 and resolves with its value. */
 const run = <T>(body: () => Generator<unknown, T, unknown>): Promise<T> => (system as ActorSystem).run(body);
 
-/** `count` round trips from a process on core 0 to `target`, which answers each `[from, n]`. */
-const pingPong = (target: Pid, count: number) =>
+/** `count` round trips from a process on core 0 to `target` (a pid or a name), which answers each `[from, n]`. */
+const pingPong = (target: Pid | string, count: number) =>
   run(function* () {
     const me = self();
     for (let i = 0; i < count; i++) {
@@ -82,12 +92,23 @@ async function pingPongCases(count: number, baseline: NactBaseline): Promise<Ben
     baseline: () => barePingPong(count),
     target: {},
   };
-  if (beam === undefined) return [vsNact, vsBare];
+  // No target: what a send to a registered name costs over one to a pid (a lookup each time).
+  register('bench-ponger', target);
+  const byName: BenchCase = {
+    ...vsNact,
+    name: `${vsNact.name}, to a registered name`,
+    baselineName: 'the same, to the pid',
+    ours: () => pingPong('bench-ponger', count),
+    baseline: () => pingPong(target, count),
+    target: {},
+  };
+  if (beam === undefined) return [vsNact, vsBare, byName];
   const node = beam.one;
   await node.request('pingpong_setup');
   return [
     vsNact,
     vsBare,
+    byName,
     vsBeam(vsNact, `${BEAM_ONE}, two processes`, () => node.request(`pingpong ${count}`), 3),
   ];
 }
