@@ -1,5 +1,7 @@
+import { writeSync } from 'node:fs';
+import { format } from 'node:util';
 import { ExitSignal } from './errors.js';
-import { pidToString } from './pid.js';
+import { type Pid, pidToString } from './pid.js';
 import type { Process } from './process.js';
 
 /**
@@ -18,12 +20,22 @@ export function isUnheardCrash(proc: Process, error: unknown): boolean {
 }
 
 /**
- * Writes a crash that nobody heard of to stderr, as BEAM's error logger reports "Error in process …"
- * and Node an unhandled rejection. `start({ reportCrashes: false })` turns it off.
+ * Writes a crash that nobody heard of to stderr, as Node reports an unhandled rejection. Written
+ * synchronously to the file descriptor: `console.error` in a worker thread reaches stderr through
+ * the main thread later, and a worker stopped meanwhile loses it. Never throws, whatever was thrown
+ * (an error whose `stack` getter throws, say): a report must not take the scheduler down with it.
  */
-export function reportCrash(proc: Process, error: unknown): void {
-  console.error(
-    `beamish: process ${pidToString(proc.pid)} crashed, and no link, monitor or caller heard of it:`,
-    error,
-  );
+export function reportCrash(pid: Pid, error: unknown): void {
+  const heading = `beamish: process ${pidToString(pid)} crashed, and no link, monitor or caller heard of it:`;
+  let text: string;
+  try {
+    text = `${format(heading, error)}\n`;
+  } catch {
+    text = `${heading} (a thrown value that cannot be shown)\n`;
+  }
+  try {
+    writeSync(2, text);
+  } catch {
+    // stderr closed, or a pipe that would block: there is nowhere better to say it.
+  }
 }

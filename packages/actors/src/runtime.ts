@@ -370,8 +370,9 @@ export class Runtime implements Service {
   /** One handler for every process's task: a closure per process would weigh on idle processes. */
   readonly #ended = (outcome: Outcome<unknown>, task: Task): void => {
     const proc = task as Process;
+    // Reported before the process is dead in the table: whoever sees it dead can count on the report.
     if (!outcome.ok && this.#reportCrashes && isUnheardCrash(proc, outcome.error)) {
-      reportCrash(proc, outcome.error);
+      reportCrash(proc.pid, outcome.error);
     }
     this.#exited(proc, outcome.ok ? 'normal' : reasonOf(outcome.error));
     proc.settle?.(outcome);

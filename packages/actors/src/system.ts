@@ -4,9 +4,9 @@ import { type GroupOptions, type SchedulerGroup, startSchedulers } from '@beamis
 import { checkPid, processInfo, self, send, spawnSettled } from './api.js';
 import { setRuntime } from './current.js';
 import { NameTable } from './name-table.js';
-import { MAX_PROCESSES, type Pid } from './pid.js';
+import { MAX_CORES, MAX_PROCESSES, type Pid } from './pid.js';
 import type { Process, ProcessInfo } from './process.js';
-import { MAX_CORES, ProcessTable } from './process-table.js';
+import { ProcessTable } from './process-table.js';
 import { after, receive } from './receive.js';
 import type { Runtime, RuntimeShared } from './runtime.js';
 
@@ -20,10 +20,12 @@ export interface StartOptions extends Omit<GroupOptions, 'services' | 'count'> {
   maxNames?: number;
   /**
    * Whether a process that crashes — throws an error — while no link, monitor or caller (`run`,
-   * `spawnSettled`) would hear of it is reported on stderr, with its pid and the error, as BEAM's
-   * error logger reports "Error in process …". Without it such a crash leaves no trace, and whatever
-   * waited for that process waits for ever. An `exit(reason)`, a kill or an exit signal is not a
-   * crash, and is never reported.
+   * `spawnSettled`) would hear of it is reported on stderr, with its pid and the error, as Node
+   * reports an unhandled rejection. (BEAM's error logger reports every uncaught error; here a crash
+   * that a link, a monitor or a caller hears of is left to them.) Without it such a crash leaves no
+   * trace, and whatever waited for that process waits for ever. An `exit(reason)`, a kill or an exit
+   * signal is not a crash, and is never reported. The report is written to stderr's file descriptor
+   * at once, from the thread of the process's core, so a stop that follows cannot lose it.
    *
    * @defaultValue true
    * @example

@@ -45,6 +45,15 @@ export const throwAtOnce = defineProcess(import.meta.url, 'throwAtOnce', functio
   throw new Error(message);
 });
 
+/** Throws, in its first slice, a value that cannot be shown: inspecting it throws. */
+export const throwUnshowable = defineProcess(import.meta.url, 'throwUnshowable', function* () {
+  throw {
+    [Symbol.for('nodejs.util.inspect.custom')]() {
+      throw new Error('not to be shown');
+    },
+  };
+});
+
 /** Traps exits and forwards every message it gets to `parent`, tagged. */
 export const trapper = defineProcess(import.meta.url, 'trapper', function* (parent) {
   trapExit(true);

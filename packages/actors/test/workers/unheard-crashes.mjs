@@ -12,12 +12,13 @@ import {
   start,
   trapExit,
 } from '../../dist/index.js';
-import { throwAtOnce } from './procs.mjs';
+import { throwAtOnce, throwUnshowable } from './procs.mjs';
 
 const system = await start({ schedulers: 2, reportCrashes: process.argv[2] !== 'off' });
 const unheard = [
   spawn(throwAtOnce, ['unheard on core 0'], { affinity: 0 }),
   spawn(throwAtOnce, ['unheard on core 1'], { affinity: 1 }),
+  spawn(throwUnshowable, [], { affinity: 1 }),
 ];
 const heard = await system.run(function* () {
   trapExit(true);
@@ -39,7 +40,11 @@ await system
   })
   .catch(() => {});
 for (const pid of [...unheard, ...heard]) while (isAlive(pid)) await new Promise((ok) => setTimeout(ok, 5));
-// A worker's stderr reaches this process's through a port: give it time to arrive before the stop.
-await new Promise((ok) => setTimeout(ok, 300));
+// The last crash comes just before the stop, with no turn of this thread's event loop between: a
+// report from a worker thread must not depend on one.
+const last = spawn(throwAtOnce, ['unheard on core 1 just before the stop'], { affinity: 1 });
+unheard.push(last);
+await null; // a microtask, not a turn of the event loop: the spawn request goes out
+while (isAlive(last));
 await system.stop();
 console.log(unheard.map(pidToString).join(' '));
