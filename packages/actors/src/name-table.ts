@@ -10,7 +10,7 @@ const LOCK = 0;
 const CAPACITY = 1;
 const MAX_NAMES = 2;
 const COUNT = 3;
-/** Counts the changes to the table: each thread's cache of lookups is good while it stays put. */
+/** Counts the names unregistered: each thread's cache of lookups is good while it stays put. */
 const CHANGES = 4;
 const EMPTY = 0;
 const USED = 1;
@@ -24,10 +24,12 @@ const decoder = new TextDecoder();
  * behind a spin lock (every operation holds it for well under a microsecond). A name is found from any
  * core the moment it is registered.
  *
- * A send to a name looks it up, so each thread keeps the names it has looked up, with the count of
- * changes to the table they were found at: while no register or unregister has happened anywhere
- * since, a lookup is an atomic load and a `Map` hit, with no lock taken and no name encoded. (Without
- * it a send by name cost about 350 ns more than one by pid, on one core.)
+ * A send to a name looks it up, so each thread keeps the names it has found, with the count of
+ * unregisters they were found at: while no name has been unregistered anywhere since, a lookup is an
+ * atomic load and a `Map` hit, with no lock taken and no name encoded. (Without it a send by name
+ * cost about 350 ns more than one by pid, on one core.) A register needs no count: the names a cache
+ * holds were registered already. The count is 32 bits: a cache could be fooled only by a thread that
+ * looks up no name while exactly a multiple of 2^32 names are unregistered.
  */
 export class NameTable {
   readonly buffer: SharedArrayBuffer;
@@ -78,8 +80,8 @@ export class NameTable {
       ints[at + 1] = pid;
       ints[at + 2] = length;
       this.#bytes.set(this.#scratch.subarray(0, length), at * 4 + NAME_OFFSET_BYTES);
+      // No change counted: a thread's cache holds names found registered, and this one was not.
       ints[at] = USED;
-      this.#changed();
       return 'ok';
     });
   }
@@ -98,7 +100,7 @@ export class NameTable {
       const { at } = this.#find(length);
       if (at < 0) return undefined;
       const pid = this.#ints[at + 1] as Pid;
-      // Kept only if the table is still as the cache knows it: a change since would make it stale.
+      // Kept only if no unregister has happened since the count was read: it could make this stale.
       if (this.#ints[CHANGES] === changes) this.#cache.set(name, pid);
       return pid;
     });
@@ -191,7 +193,7 @@ export class NameTable {
     return { at: -1, free };
   }
 
-  /** Under the lock, after a change: every thread's cache is out of date. */
+  /** Under the lock, after an unregister: every thread's cache may hold the name. */
   #changed(): void {
     Atomics.add(this.#ints, CHANGES, 1);
   }
