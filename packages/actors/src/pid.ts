@@ -32,9 +32,12 @@ export function pidToString(pid: Pid): string {
   return `<0.${slotOf(pid)}.${generationOf(pid)}>`;
 }
 
-/** Refs made on this thread: a counter, with the core's index in the low 6 bits. */
+/** The most cores a system runs on: refs and the process table tell this many apart. */
+export const MAX_CORES = 1024;
+
+/** Refs made on this thread: a counter times `MAX_CORES`, plus the core's index. */
 let nextRef = 0;
 export function makeRef(core: number): Ref {
   nextRef++;
-  return (nextRef * 64 + core) as Ref;
+  return (nextRef * MAX_CORES + core) as Ref;
 }

@@ -1,24 +1,23 @@
 import { LMSQueue } from '@beamish/lfqueue';
-import { generationOf, MAX_GENERATION, makePid, type Pid, slotOf } from './pid.js';
+import { generationOf, MAX_CORES, MAX_GENERATION, makePid, type Pid, slotOf } from './pid.js';
 
-/** The most cores a table can tell apart. */
-export const MAX_CORES = 1024;
-/**
- * One int32 word per slot: its generation in the high bits and where its process is in the low 12 —
- * a core (0 or more), `NOT_ALIVE`, or `movingFrom(core)` while it moves away from `core` — offset by
- * `WHERE_BIAS` to make it non-negative. One word, so that one atomic load reads a consistent pair:
- * a pid's core is looked up on every message sent to another core, and an `Atomics` call is a builtin
- * call of about 12 ns here, not an inlined load.
- */
-const WHERE_BITS = 12;
-const WHERE_MASK = (1 << WHERE_BITS) - 1;
 /** Makes every `where` from `movingFrom(MAX_CORES - 1)` up non-negative. */
 const WHERE_BIAS = 1 + MAX_CORES;
+/** Enough bits for every `where` plus the bias: 0 to 2 × MAX_CORES. */
+const WHERE_BITS = 32 - Math.clz32(2 * MAX_CORES);
+const WHERE_MASK = (1 << WHERE_BITS) - 1;
 const HEADER_INTS = 16;
 /** Header words: the next slot never used, and the capacity. */
 const NEXT_UNUSED = 0;
 const CAPACITY = 1;
 
+/**
+ * One int32 word per slot: its generation in the high bits and where its process is in the low ones —
+ * a core (0 or more), `NOT_ALIVE`, or `movingFrom(core)` while it moves away from `core` — offset by
+ * `WHERE_BIAS` to make it non-negative. One word, so that one atomic load reads a consistent pair:
+ * a pid's core is looked up on every message sent to another core, and an `Atomics` call is a builtin
+ * call of about 12 ns here, not an inlined load.
+ */
 const slotWord = (generation: number, where: number): number =>
   (generation << WHERE_BITS) | (where + WHERE_BIAS);
 const generationIn = (word: number): number => word >>> WHERE_BITS;
