@@ -275,11 +275,9 @@ export class Runtime implements Service {
     // Core 0's runtime speaks for the dead core: it finds its processes in the table, frees them,
     // and tells every core which pids are gone.
     if (this.core.index !== 0) return;
+    // Its load count is the group's to reset (it has: a dead scheduler holds nothing), not to lower.
     const pids = this.table.pidsOn(index);
-    for (const pid of pids) {
-      this.table.release(pid);
-      this.core.adjustLoad(index, -1);
-    }
+    for (const pid of pids) this.table.release(pid);
     const dead = new Set<number>(pids);
     for (const [name, pid] of this.names.entries()) if (dead.has(pid)) this.names.unregister(name, pid);
     for (let core = 1; core < this.core.count; core++) {

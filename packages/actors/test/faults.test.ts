@@ -61,6 +61,8 @@ describe('faults', { timeout: 30_000 }, () => {
         ]),
       );
       expect(whereis('doomed-name')).toBeUndefined();
+      // Its load count starts again from nothing: not below, which would draw every spawn to it.
+      expect((system as ActorSystem).group.stats()[1]?.placed).toBe(0);
       // The replacement core takes new processes.
       const fresh = spawn(echo, [], { affinity: 1 });
       send(fresh, [self(), 'again']);
