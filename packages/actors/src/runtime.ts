@@ -58,10 +58,10 @@ export class SystemLimitError extends RangeError {
 
 /**
  * Makes a codec error's path start at `root`, after `envelope`: the key that holds the user's value
- * in the runtime's envelope, or how many steps deep it lies.
+ * in the runtime's envelope.
  */
-function relocate(error: CodecError, envelope: string | number, root: string): CodecError {
-  error.path.splice(0, typeof envelope === 'number' ? envelope : error.path.indexOf(envelope) + 1);
+function relocate(error: CodecError, envelope: string, root: string): CodecError {
+  error.path.splice(0, error.path.indexOf(envelope) + 1);
   return error.located(root);
 }
 
@@ -187,8 +187,8 @@ export class Runtime implements Service {
       if (direct) this.core.sendAddressed(where, to, body, share);
       else this.#routeAway(to, { k: 'msg', to, body }, share);
     } catch (error) {
-      // Located from the body on: the service's envelope, or the signal, is the runtime's.
-      if (CodecError.isInstance(error)) throw relocate(error, direct ? 1 : 'body', 'message');
+      // Located from the body on: a direct send's path starts there already; a signal is the runtime's.
+      if (CodecError.isInstance(error)) throw direct ? error : relocate(error, 'body', 'message');
       throw error;
     }
   }

@@ -116,13 +116,27 @@ export class Channel {
    */
   send(to: number, message: unknown, share = false): void {
     const batch = this.#open[to];
-    if (batch === undefined) {
-      throw new RangeError(
-        `to must be a receiver index from 0 to ${this.#open.length - 1}, got ${String(to)}`,
-      );
-    }
+    if (batch === undefined) throw this.#noReceiver(to);
     const before = batch.length;
     batch.append(message, 'message', share);
+    this.#appended(to, batch, before);
+  }
+
+  /**
+   * Sends `message` to receiver `to` for `address`, one of service `service`'s addressees: `drain`
+   * hands it over as `deliver(message, service, address)`. Ordered with `send`; the same errors,
+   * the path starting at `message`.
+   */
+  sendAddressed(to: number, service: number, address: number, message: unknown, share = false): void {
+    const batch = this.#open[to];
+    if (batch === undefined) throw this.#noReceiver(to);
+    const before = batch.length;
+    batch.appendAddressed(service, address, message, 'message', share);
+    this.#appended(to, batch, before);
+  }
+
+  /** Counts what `send` or `sendAddressed` appended to the batch of `to`, and sees the batch goes. */
+  #appended(to: number, batch: Encoder, before: number): void {
     const size = batch.length - before;
     if (size > this.#largest) {
       batch.truncate(before);
@@ -185,12 +199,17 @@ export class Channel {
 
   /**
    * Takes the messages waiting in inbox `index`, oldest first — those of up to `maxBatches` batches
-   * — handing each to `deliver`. If `deliver` throws, the other messages of those batches are still
-   * delivered, and the first error is thrown after.
+   * — handing each to `deliver`, with the service and address it was sent for with `sendAddressed`
+   * (-1 and 0 for one sent with `send`). If `deliver` throws, the other messages of those batches are
+   * still delivered, and the first error is thrown after.
    *
    * @returns how many messages there were.
    */
-  drain(index: number, deliver: (message: unknown) => void, maxBatches = Number.POSITIVE_INFINITY): number {
+  drain(
+    index: number,
+    deliver: (message: unknown, service: number, address: number) => void,
+    maxBatches = Number.POSITIVE_INFINITY,
+  ): number {
     const inbox = this.#inboxes[index] as LMSQueue;
     let handle = inbox.tryDequeue();
     if (handle === undefined) return 0; // the usual case, at every turn: nothing made
@@ -198,9 +217,9 @@ export class Channel {
     let count = 0;
     let failed = false;
     let failure: unknown;
-    const each = (message: unknown) => {
+    const each = (message: unknown, service: number, address: number) => {
       try {
-        deliver(message);
+        deliver(message, service, address);
       } catch (error) {
         if (!failed) [failed, failure] = [true, error];
       }
@@ -241,6 +260,12 @@ export class Channel {
   /** Batches of messages waiting in inbox `index`. */
   depth(index: number): number {
     return (this.#inboxes[index] as LMSQueue).size();
+  }
+
+  #noReceiver(to: number): RangeError {
+    return new RangeError(
+      `to must be a receiver index from 0 to ${this.#open.length - 1}, got ${String(to)}`,
+    );
   }
 
   #tooBig(size: number): RangeError {

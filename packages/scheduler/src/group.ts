@@ -12,6 +12,7 @@ import type { PortableRequest, PortableTask } from './portable.js';
 import { Scheduler, type SchedulerOptions } from './scheduler.js';
 import {
   announceDown,
+  deliverAddressed,
   deliverToService,
   installServices,
   isServiceMessage,
@@ -130,7 +131,11 @@ export class SchedulerGroup {
   readonly #rebalancer: NodeJS.Timeout | undefined;
   readonly #idle: ReturnType<typeof sleepOnInbox>;
   readonly #spinMs: number;
-  readonly #take = (message: unknown): void => this.#deliver(message as ToGroup);
+  readonly #take = (message: unknown, service: number, address: number): void => {
+    if (service < 0) this.#deliver(message as ToGroup);
+    else if (this.#services === undefined) this.#early.push([service, address, message]);
+    else deliverAddressed(this.#services, service, address, message);
+  };
   readonly #serviceSpecs: ServiceSpec[];
   readonly #shared: SharedArrayBuffer[];
   /** This thread's services, once installed. */

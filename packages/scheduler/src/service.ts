@@ -87,9 +87,10 @@ export type InstallService = (core: Core, options: unknown) => Service | Promise
 
 /**
  * A service's message as it travels on the channel: the service's index in the group's list, then
- * its message, or the address and the message that `sendAddressed` sent. An array, not an object,
- * because it is what most cross-core traffic is made of, and the codec writes and rebuilds a short
- * array several times faster than an object with keys.
+ * its message. An array, not an object, because the codec writes and rebuilds a short array several
+ * times faster than an object with keys. What `sendAddressed` sends travels without one (the
+ * channel carries the service and address beside the message); the three-item form holds such a
+ * message where one has to wait, as the group does for its services to install.
  */
 export type ServiceMessage =
   | [service: number, message: unknown]
@@ -130,8 +131,7 @@ export function makeCore(parts: CoreParts, service: number): Core {
     count,
     scheduler,
     send: (to, m, share) => channel.send(to, [service, m] satisfies ServiceMessage, share),
-    sendAddressed: (to, address, m, share) =>
-      channel.send(to, [service, address, m] satisfies ServiceMessage, share),
+    sendAddressed: (to, address, m, share) => channel.sendAddressed(to, service, address, m, share),
     check: (m, share) => channel.check([service, m] satisfies ServiceMessage, share),
     pick: (excluding = -1) => twoChoices(count, excluding, placed),
     placeNear: () => nearChoice(index, count, placed),
@@ -141,11 +141,21 @@ export function makeCore(parts: CoreParts, service: number): Core {
 
 /** Hands a service message to its service. */
 export function deliverToService(services: readonly Service[], message: ServiceMessage): void {
-  const service = services[message[0]];
+  if (message.length === 2) services[message[0]]?.receive(message[1]);
+  else deliverAddressed(services, message[0], message[1], message[2]);
+}
+
+/** Hands `message`, sent with `sendAddressed`, to service `index`'s handler for `address`. */
+export function deliverAddressed(
+  services: readonly Service[],
+  index: number,
+  address: number,
+  message: unknown,
+): void {
+  const service = services[index];
   if (service === undefined) return;
-  if (message.length === 2) service.receive(message[1]);
-  else if (service.receiveAddressed !== undefined) service.receiveAddressed(message[1], message[2]);
-  else service.receive([message[1], message[2]]);
+  if (service.receiveAddressed !== undefined) service.receiveAddressed(address, message);
+  else service.receive([address, message]);
 }
 
 /** Asks the services, in order, to move up to `count` tasks away; returns how many they move. */

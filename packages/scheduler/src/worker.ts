@@ -8,6 +8,7 @@ import type { ToGroup, ToWorker, WorkerData } from './messages.js';
 import { Scheduler } from './scheduler.js';
 import {
   announceDown,
+  deliverAddressed,
   deliverToService,
   installServices,
   isServiceMessage,
@@ -57,7 +58,10 @@ function deliver(services: Service[], message: unknown): void {
 const parts = { index: data.index, count: data.count, scheduler, channel, table };
 installServices(data.services, parts).then(
   (services) => {
-    const take = (message: unknown) => deliver(services, message);
+    const take = (message: unknown, service: number, address: number) => {
+      if (service >= 0) deliverAddressed(services, service, address, message);
+      else deliver(services, message);
+    };
     scheduler.poll = () => {
       channel.drain(data.index, take, BATCHES_PER_TURN);
       table.publish(data.index, scheduler);

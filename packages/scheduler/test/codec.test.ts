@@ -261,6 +261,67 @@ describe('the message codec', () => {
     expect(() => decoder.decode(new Uint8Array([21, 0, 0, 0, 0]))).toThrow(/not defined before it/);
   });
 
+  it('hands back each addressed value with its service and address, among plain ones, shapes shared (property)', () => {
+    type Sent = { value: unknown; service: number; address: number };
+    const keyed = fc.dictionary(fc.constantFrom('kind', 'seq', 'to'), value, {
+      maxKeys: 3,
+      noNullPrototype: true,
+    });
+    const sent = fc.record({
+      value: fc.oneof(keyed, value),
+      // -1 stands for a plain `append`.
+      service: fc.integer({ min: -1, max: 300 }),
+      address: fc.oneof(fc.integer(), fc.double({ noNaN: true })),
+    });
+    const ownEncoder = new Encoder();
+    const ownDecoder = new Decoder();
+    fc.assert(
+      fc.property(fc.array(sent, { maxLength: 12 }), (stream: Sent[]) => {
+        ownEncoder.clear();
+        for (const { value: v, service, address } of stream) {
+          if (service < 0) ownEncoder.append(v);
+          else ownEncoder.appendAddressed(service, address, v);
+        }
+        const got: Sent[] = [];
+        ownDecoder.decodeEach(ownEncoder.bytes(), 0, ownEncoder.length, (v, service, address) =>
+          got.push({ value: v, service, address }),
+        );
+        const expected = stream.map((s) => ({
+          value: s.value,
+          service: s.service,
+          address: s.service < 0 ? 0 : s.address,
+        }));
+        expect(got).toStrictEqual(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('takes back the whole of an addressed value it refuses, and names the path from the value', () => {
+    const ownEncoder = new Encoder();
+    ownEncoder.append('before');
+    const length = ownEncoder.length;
+    expect(() => ownEncoder.appendAddressed(2, 77, { ok: 1, bad: [() => 0] })).toThrow(
+      'message.bad[0] cannot be copied: it is a function',
+    );
+    expect(ownEncoder.length).toBe(length);
+  });
+
+  it('rejects an addressed value where a plain one belongs, and an address that is not a number', () => {
+    const ownEncoder = new Encoder();
+    ownEncoder.appendAddressed(0, 5, 'x');
+    const addressed = ownEncoder.bytes().slice();
+    // decode takes one plain value; inside an array, an addressed value is no value at all.
+    expect(() => decoder.decode(addressed)).toThrow(/addressed value where a plain one belongs/);
+    expect(() => decoder.decode(new Uint8Array([9, 1, 0, 0, 0, ...addressed]))).toThrow(
+      /addressed value where a plain one belongs/,
+    );
+    const textAddress = new Uint8Array([22, 0, 0, 0, 0, 6, 1, 0, 0, 0, 120, 3]);
+    expect(() => decoder.decodeEach(textAddress, 0, textAddress.length, () => {})).toThrow(
+      /address is not a number/,
+    );
+  });
+
   it('decodes straight from shared memory, at an offset', () => {
     const bytes = encoder.encode({ hello: ['world', 1.5, 'ascii and a longer tail of text'] });
     const shared = new Uint8Array(new SharedArrayBuffer(bytes.length + 16));

@@ -86,7 +86,12 @@ export class Decoder {
    * @returns how many values there were.
    * @throws RangeError when the bytes are not a sequence of encoded values.
    */
-  decodeEach(bytes: Uint8Array, start: number, end: number, each: (value: unknown) => void): number {
+  decodeEach(
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+    each: (value: unknown, service: number, address: number) => void,
+  ): number {
     const last = bytes.byteOffset + end;
     let at = bytes.byteOffset + start;
     let count = 0;
@@ -97,11 +102,19 @@ export class Decoder {
         // `each` may decode other bytes with this decoder: view these again if it did.
         if (this.#memory !== memory) this.#read(bytes);
         this.#at = at;
+        // A value `appendAddressed` wrote comes with its service and address; any other with -1 and 0.
+        let service = -1;
+        let address = 0;
+        if (this.#buffer[at] === Tag.Addressed) {
+          this.#at++;
+          service = this.#u32();
+          address = this.#address();
+        }
         const value = this.#value();
         at = this.#at;
         if (at > last) throw new RangeError(`bytes end inside a value, at ${end}`);
         count++;
-        each(value);
+        each(value, service, address);
       }
       return count;
     } finally {
@@ -228,6 +241,8 @@ export class Decoder {
         }
         return extension.decode(this.#value());
       }
+      case Tag.Addressed:
+        throw new RangeError(`bytes hold an addressed value where a plain one belongs, at ${this.#at - 1}`);
       default:
         throw new RangeError(`bytes hold an unknown tag ${tag} at ${this.#at - 1}`);
     }
@@ -374,6 +389,15 @@ export class Decoder {
     const buffer = this.#shared[this.#buffer[this.#at++] as number];
     if (buffer === undefined) throw new RangeError('bytes hold a shared buffer this decoder does not have');
     return buffer;
+  }
+
+  /** The address of an addressed value: a number, written as a value. */
+  #address(): number {
+    const address = this.#value();
+    if (typeof address !== 'number') {
+      throw new RangeError(`bytes hold an addressed value whose address is not a number, at ${this.#at}`);
+    }
+    return address;
   }
 
   #u32(): number {

@@ -63,7 +63,24 @@ export class Encoder {
    * @throws CodecError naming where in `value` something cannot be copied.
    */
   append(value: unknown, root = 'message', share = false): void {
+    this.#appendFrom(this.#at, value, root, share);
+  }
+
+  /**
+   * Appends `value` for `address`, one of service `service`'s addressees: what `decodeEach` hands
+   * back as `each(value, service, address)`, without an envelope array around it to make, write
+   * and rebuild. The same errors as `append`, whose path starts at `value` (under `root`).
+   */
+  appendAddressed(service: number, address: number, value: unknown, root = 'message', share = false): void {
     const start = this.#at;
+    this.#tag(Tag.Addressed);
+    this.#u32(service);
+    this.#number(address);
+    this.#appendFrom(start, value, root, share);
+  }
+
+  /** Appends `value` after what was written from `start` on, or forgets all of it if `value` is refused. */
+  #appendFrom(start: number, value: unknown, root: string, share: boolean): void {
     this.#sharing = share;
     try {
       this.#value(value, 0);

@@ -49,6 +49,12 @@ export enum Tag {
   Shape = 20,
   /** A plain object of a shape defined earlier in the stream: u32 shape number, then the values */
   Record = 21,
+  /**
+   * A value for one addressee of a scheduler service, at the top of a stream only: u32 service index,
+   * the address (a number, encoded as a value), then the value. It spares the channel an envelope
+   * array around most cross-core messages.
+   */
+  Addressed = 22,
 }
 
 /** The views the codec carries, by their kind byte; a `DataView` travels as its bytes too. */
