@@ -35,11 +35,12 @@ export interface Core {
   /**
    * Sends `message` for `address`, one of the service's own addressees (for the actors runtime, a
    * process's pid), to this service on scheduler `to`: its `receiveAddressed(address, message)` gets
-   * them. The same as `send(to, [address, message])` to a service that unpacks the pair, but the
-   * pair is never made: one array fewer on either side, and one fewer to encode. Ordered with
-   * `send`.
+   * them. The same as `send(to, [address, message])` to a service that unpacks the pair, but
+   * neither the pair nor the service's envelope is made: the channel carries the service and the
+   * address beside the message. Ordered with `send`.
    *
-   * @throws CodecError naming where in `message` a value cannot be copied.
+   * @throws CodecError naming where in `message` a value cannot be copied; TypeError when `address`
+   *   is not a number.
    */
   sendAddressed(to: number, address: number, message: unknown, share?: boolean): void;
   /**

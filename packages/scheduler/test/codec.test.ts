@@ -316,6 +316,9 @@ describe('the message codec', () => {
     expect(() => decoder.decode(new Uint8Array([9, 1, 0, 0, 0, ...addressed]))).toThrow(
       /addressed value where a plain one belongs/,
     );
+    expect(() => ownEncoder.appendAddressed(-1, 5, 'x')).toThrow(/service must be a service index/);
+    expect(() => ownEncoder.appendAddressed(1.5, 5, 'x')).toThrow(/service must be a service index/);
+    expect(() => ownEncoder.appendAddressed(0, '5' as never, 'x')).toThrow(/address must be a number/);
     const textAddress = new Uint8Array([22, 0, 0, 0, 0, 6, 1, 0, 0, 0, 120, 3]);
     expect(() => decoder.decodeEach(textAddress, 0, textAddress.length, () => {})).toThrow(
       /address is not a number/,

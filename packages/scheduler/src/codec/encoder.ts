@@ -70,8 +70,17 @@ export class Encoder {
    * Appends `value` for `address`, one of service `service`'s addressees: what `decodeEach` hands
    * back as `each(value, service, address)`, without an envelope array around it to make, write
    * and rebuild. The same errors as `append`, whose path starts at `value` (under `root`).
+   *
+   * @throws RangeError when `service` is not an integer from 0 to 2^32 − 1; TypeError when `address`
+   *   is not a number.
    */
   appendAddressed(service: number, address: number, value: unknown, root = 'message', share = false): void {
+    if (service >>> 0 !== service) {
+      throw new RangeError(
+        `service must be a service index, an integer from 0 to 2^32 - 1, got ${String(service)}`,
+      );
+    }
+    if (typeof address !== 'number') throw new TypeError(`address must be a number, got ${typeof address}`);
     const start = this.#at;
     this.#tag(Tag.Addressed);
     this.#u32(service);

@@ -50,7 +50,8 @@ export enum Tag {
   /** A plain object of a shape defined earlier in the stream: u32 shape number, then the values */
   Record = 21,
   /**
-   * A value for one addressee of a scheduler service, at the top of a stream only: u32 service index,
+   * A value for one addressee of a scheduler service, at the top level of a stream only (never inside
+   * another value, nor where `decode` reads one value): u32 service index,
    * the address (a number, encoded as a value), then the value. It spares the channel an envelope
    * array around most cross-core messages.
    */
