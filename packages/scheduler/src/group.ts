@@ -25,6 +25,9 @@ import { sleepOnInbox } from './sleep-on-inbox.js';
 import type { Task, TaskBody } from './task.js';
 import { twoChoices } from './two-choices.js';
 
+/** What a worker tells the group about itself, as opposed to its services' messages. */
+type GroupMessage = Exclude<ToGroup, ServiceMessage>;
+
 /** Options of `startSchedulers`. */
 export interface GroupOptions extends SchedulerOptions {
   /** How many schedulers: 0 on this thread, the others on worker threads. @defaultValue `os.availableParallelism()` */
@@ -131,17 +134,19 @@ export class SchedulerGroup {
   readonly #rebalancer: NodeJS.Timeout | undefined;
   readonly #idle: ReturnType<typeof sleepOnInbox>;
   readonly #spinMs: number;
+  /** What `drain` hands over: a service's message waits, as it came, until the services are installed. */
   readonly #take = (message: unknown, service: number, address: number): void => {
-    if (service < 0) this.#deliver(message as ToGroup);
-    else if (this.#services === undefined) this.#early.push([service, address, message]);
-    else deliverAddressed(this.#services, service, address, message);
+    if (service < 0 && !isServiceMessage(message)) this.#deliver(message as GroupMessage);
+    else if (this.#services === undefined) this.#early.push([message, service, address]);
+    else if (service >= 0) deliverAddressed(this.#services, service, address, message);
+    else deliverToService(this.#services, message as ServiceMessage);
   };
   readonly #serviceSpecs: ServiceSpec[];
   readonly #shared: SharedArrayBuffer[];
   /** This thread's services, once installed. */
   #services: Service[] | undefined;
-  /** Service messages that arrived before this thread's services were installed. */
-  readonly #early: ServiceMessage[] = [];
+  /** Service messages that arrived before this thread's services were installed, as `drain` gave them. */
+  readonly #early: Array<[message: unknown, service: number, address: number]> = [];
   /** Workers whose services are not installed yet, with what to call when they are. */
   readonly #starting = new Map<number, { resolve: () => void; reject: (error: unknown) => void }>();
   /**
@@ -321,12 +326,7 @@ export class SchedulerGroup {
     this.#table.place(at, 1);
   }
 
-  #deliver(message: ToGroup): void {
-    if (isServiceMessage(message)) {
-      if (this.#services === undefined) this.#early.push(message);
-      else deliverToService(this.#services, message);
-      return;
-    }
+  #deliver(message: GroupMessage): void {
     switch (message.t) {
       case 'done':
         this.#settle(message.id, message.ok ? { ok: true, value: message.value } : message);
@@ -355,7 +355,7 @@ export class SchedulerGroup {
     };
     const services = await installServices(this.#serviceSpecs, parts);
     this.#services = services;
-    for (const early of this.#early.splice(0)) deliverToService(services, early);
+    for (const [message, service, address] of this.#early.splice(0)) this.#take(message, service, address);
   }
 
   #settle(id: number, outcome: Outcome): void {

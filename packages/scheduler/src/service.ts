@@ -89,13 +89,10 @@ export type InstallService = (core: Core, options: unknown) => Service | Promise
 /**
  * A service's message as it travels on the channel: the service's index in the group's list, then
  * its message. An array, not an object, because the codec writes and rebuilds a short array several
- * times faster than an object with keys. What `sendAddressed` sends travels without one (the
- * channel carries the service and address beside the message); the three-item form holds such a
- * message where one has to wait, as the group does for its services to install.
+ * times faster than an object with keys. What `sendAddressed` sends travels without one: the
+ * channel carries the service and address beside the message.
  */
-export type ServiceMessage =
-  | [service: number, message: unknown]
-  | [service: number, address: number, message: unknown];
+export type ServiceMessage = [service: number, message: unknown];
 
 /** Tells a service's message from the group's own (objects with a `t`). */
 export const isServiceMessage = (message: unknown): message is ServiceMessage => Array.isArray(message);
@@ -142,8 +139,7 @@ export function makeCore(parts: CoreParts, service: number): Core {
 
 /** Hands a service message to its service. */
 export function deliverToService(services: readonly Service[], message: ServiceMessage): void {
-  if (message.length === 2) services[message[0]]?.receive(message[1]);
-  else deliverAddressed(services, message[0], message[1], message[2]);
+  services[message[0]]?.receive(message[1]);
 }
 
 /** Hands `message`, sent with `sendAddressed`, to service `index`'s handler for `address`. */
