@@ -116,7 +116,8 @@ export class NameTable {
       if (pid !== undefined && owner !== pid) return undefined;
       this.#ints[at] = REMOVED;
       this.#ints[COUNT] = (this.#ints[COUNT] as number) - 1;
-      this.#changed();
+      // Every thread's cache may hold the name: they all start again at their next lookup.
+      Atomics.add(this.#ints, CHANGES, 1);
       return owner;
     });
   }
@@ -191,11 +192,6 @@ export class NameTable {
       if (i === length) return { at, free };
     }
     return { at: -1, free };
-  }
-
-  /** Under the lock, after an unregister: every thread's cache may hold the name. */
-  #changed(): void {
-    Atomics.add(this.#ints, CHANGES, 1);
   }
 
   #locked<T>(body: () => T): T {

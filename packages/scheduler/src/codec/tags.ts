@@ -51,9 +51,9 @@ export enum Tag {
   Record = 21,
   /**
    * A value for one addressee of a scheduler service, at the top level of a stream only (never inside
-   * another value, nor where `decode` reads one value): u32 service index,
-   * the address (a number, encoded as a value), then the value. It spares the channel an envelope
-   * array around most cross-core messages.
+   * another value, nor where `decode` reads one value): u32 service index, the address (a number,
+   * encoded as a value), then the value. It spares the channel an envelope array around most
+   * cross-core messages.
    */
   Addressed = 22,
 }
