@@ -1,6 +1,6 @@
 /**
- * A FIFO of runnable items on a power-of-two ring that grows when full: no allocation per push or
- * shift once it has reached its working size.
+ * A queue of runnable items on a power-of-two ring that grows when full: no allocation per push,
+ * shift or pop once it has reached its working size. `shift` takes the oldest item, `pop` the newest.
  */
 export class RunQueue<T> {
   #items: Array<T | undefined> = new Array(64);
@@ -24,6 +24,15 @@ export class RunQueue<T> {
     this.#items[this.#head] = undefined;
     this.#head = (this.#head + 1) & this.#mask;
     this.#length--;
+    return item;
+  }
+
+  /** The newest item; only call when `length > 0`. */
+  pop(): T {
+    this.#length--;
+    const at = (this.#head + this.#length) & this.#mask;
+    const item = this.#items[at] as T;
+    this.#items[at] = undefined;
     return item;
   }
 

@@ -1,4 +1,5 @@
 import { Checkpoint, Park, Sleep, TIMED_OUT, Wait } from './instructions.js';
+import { NewbornLane } from './newborn-lane.js';
 import { RunQueue } from './run-queue.js';
 import { type Outcome, resumeGenerator, Task, type TaskBody } from './task.js';
 import { TimerHeap } from './timer-heap.js';
@@ -38,6 +39,16 @@ export interface SchedulerStats {
 
 const CLOCK_EVERY = 64;
 
+/**
+ * Tasks not yet run go first, up to this many slices in a row; then the queue gets one. A tree of
+ * processes, where each new process spawns ten, needs at least one in ten for the parents that its
+ * leaves have woken, or they pile up in the queue.
+ */
+const NEWBORN_STREAK = 4;
+
+/** Slices a task not yet run may wait ahead of the queue; then it joins the queue. */
+const NEWBORN_PATIENCE = 1048576;
+
 function checkBudget(name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !(value > 0)) {
@@ -72,6 +83,15 @@ const MAX_TIMEOUT_MS = 2 ** 31 - 1;
  */
 export class Scheduler {
   readonly #runnable = new RunQueue<Task>();
+  /**
+   * Tasks not run yet, the latest started first. They go ahead of the queue: a tree of tasks then
+   * runs depth first, its leaves finishing while their parents are fresh, instead of breadth first
+   * with most of the tree alive at once, which would fill V8's young generation with survivors to
+   * copy.
+   */
+  readonly #newborn = new NewbornLane<Task>();
+  /** Tasks started since the last slice (or since the turn began), in the order started. */
+  readonly #born = new RunQueue<Task>();
   readonly #sleeping = new TimerHeap<Task>();
   readonly #maxSlices: number;
   readonly #maxTurnMs: number;
@@ -123,7 +143,7 @@ export class Scheduler {
    */
   start(task: Task<unknown>): void {
     this.#spawned++;
-    this.#runnable.push(task);
+    this.#born.push(task);
     this.wake();
   }
 
@@ -142,7 +162,7 @@ export class Scheduler {
   // The counters one by one, for code that reads them every turn and should not make an object.
   /** Tasks waiting for their next slice. */
   get runnableCount(): number {
-    return this.#runnable.length;
+    return this.#runnable.length + this.#newborn.length + this.#born.length;
   }
   /** Tasks sleeping or waiting for a promise or a message. */
   get waitingCount(): number {
@@ -252,14 +272,27 @@ export class Scheduler {
     try {
       this.poll?.();
       this.#wakeSleepers(started);
+      if (this.#born.length > 0) this.#newborn.adopt(this.#born, this.#slices);
       const queue = this.#runnable;
+      const newborn = this.#newborn;
+      const born = this.#born;
       const maxSlices = this.#maxSlices;
       const deadline = started + this.#maxTurnMs;
       let ran = 0;
-      while (queue.length > 0 && ran < maxSlices) {
-        const task = queue.shift();
+      let streak = 0;
+      while (ran < maxSlices) {
+        let task: Task;
+        if (newborn.length > 0) newborn.expire(this.#slices + ran - NEWBORN_PATIENCE, queue);
+        if (newborn.length > 0 && (streak < NEWBORN_STREAK || queue.length === 0)) {
+          task = newborn.shift();
+          streak++;
+        } else if (queue.length > 0) {
+          task = queue.shift();
+          streak = 0;
+        } else break;
         if (task.state === 'done') continue; // cancelled while it waited for its turn
         this.#runSlice(task);
+        if (born.length > 0) newborn.adopt(born, this.#slices + ran);
         if (++ran % CLOCK_EVERY === 0 && performance.now() >= deadline) break;
       }
       this.#slices += ran;
@@ -270,7 +303,7 @@ export class Scheduler {
       this.#inTurn = false;
       const now = performance.now();
       this.#busyMs += now - started;
-      if (this.#runnable.length > 0) this.wake();
+      if (this.runnableCount > 0) this.wake();
       else {
         this.#armTimer(now);
         this.onIdle?.();
