@@ -1,4 +1,4 @@
-import { LMSQueue } from '@beamish/lfqueue';
+import { FreeSlots } from './free-slots.js';
 import { generationOf, MAX_CORES, MAX_GENERATION, makePid, type Pid, slotOf } from './pid.js';
 
 /** Makes every `where` from `movingFrom(MAX_CORES - 1)` up non-negative. */
@@ -39,19 +39,20 @@ export interface ProcessTableHandle {
 /**
  * The shared process table: which core each live process runs on, for every thread at once. A pid
  * names a slot and a generation; the pid is alive while its slot holds that generation and a core.
- * Slots are handed out in order first, then reused from a lock-free queue of freed ones (FIFO, so a
- * slot comes back as late as possible and an old pid is very unlikely to meet its slot's next user).
+ * Slots are handed out in order first, then reused from a ring of freed ones (first in, first out,
+ * so a slot comes back as late as possible and an old pid is very unlikely to meet its slot's next
+ * user).
  */
 export class ProcessTable {
   readonly capacity: number;
   readonly #ints: Int32Array;
-  readonly #free: LMSQueue;
+  readonly #free: FreeSlots;
   readonly handle: ProcessTableHandle;
 
   private constructor(handle: ProcessTableHandle) {
     this.handle = handle;
     this.#ints = new Int32Array(handle.slots);
-    this.#free = LMSQueue.attach(handle.free, { spareNodes: 0 });
+    this.#free = new FreeSlots(handle.free);
     this.capacity = this.#ints[CAPACITY] as number;
   }
 
@@ -61,7 +62,7 @@ export class ProcessTable {
     const ints = new Int32Array(slots);
     ints[CAPACITY] = capacity;
     ints.fill(slotWord(0, NOT_ALIVE), HEADER_INTS);
-    return new ProcessTable({ slots, free: LMSQueue.create({ capacity }).buffer });
+    return new ProcessTable({ slots, free: FreeSlots.create(capacity).buffer });
   }
 
   static attach(handle: ProcessTableHandle): ProcessTable {
@@ -76,7 +77,7 @@ export class ProcessTable {
       const next = Atomics.add(ints, NEXT_UNUSED, 1);
       if (next < this.capacity) slot = next;
     }
-    slot ??= this.#free.tryDequeue();
+    slot ??= this.#free.take();
     if (slot === undefined) return undefined;
     const at = HEADER_INTS + slot;
     // The slot is this thread's alone until the store makes the new pid alive.
@@ -120,7 +121,7 @@ export class ProcessTable {
       // Only the thread whose CAS ends the pid's life frees the slot.
       if (Atomics.compareExchange(ints, at, was, dead) === was) break;
     }
-    this.#free.tryEnqueue(slotOf(pid));
+    this.#free.give(slotOf(pid));
   }
 
   /** Every live pid on `core`, and those moving away from it. */
@@ -148,6 +149,6 @@ export class ProcessTable {
   /** Live processes in the whole system. */
   get size(): number {
     const used = Math.min(Atomics.load(this.#ints, NEXT_UNUSED), this.capacity);
-    return used - this.#free.size();
+    return used - this.#free.size;
   }
 }
