@@ -34,7 +34,9 @@ export class FreeSlots {
    * that a test can watch them wrap.
    */
   static create(capacity: number, startAt = 0): FreeSlots {
-    const size = 2 ** Math.ceil(Math.log2(capacity));
+    // At least two cells: in a ring of one, a full cell's sequence (p + 1) would read as free for
+    // the next give (at p + 1).
+    const size = Math.max(2, 2 ** Math.ceil(Math.log2(capacity)));
     const buffer = new SharedArrayBuffer(4 * (CELLS + 2 * size));
     const ints = new Int32Array(buffer);
     ints[GIVE] = startAt;

@@ -47,18 +47,16 @@ describe('FreeSlots, the ring of freed process-table slots', () => {
     expect(ring.size).toBe(5);
   });
 
-  it('refuses more slots than its ring holds: a slot given back twice', () => {
-    const ring = FreeSlots.create(4);
-    for (let slot = 0; slot < 4; slot++) ring.give(slot);
-    expect(() => ring.give(0)).toThrow(/more slots given back than taken/);
-    expect(ring.size).toBe(4);
-    expect([ring.take(), ring.take(), ring.take(), ring.take(), ring.take()]).toEqual([
-      0,
-      1,
-      2,
-      3,
-      undefined,
-    ]);
+  it('refuses more slots than its ring holds (a slot given back twice), even a ring for one', () => {
+    for (const capacity of [1, 2, 3, 4, 5]) {
+      const ring = FreeSlots.create(capacity);
+      const held = Math.max(2, 2 ** Math.ceil(Math.log2(capacity)));
+      for (let slot = 0; slot < held; slot++) ring.give(slot);
+      expect(() => ring.give(99), `capacity ${capacity}`).toThrow(/more slots given back than taken/);
+      expect(ring.size).toBe(held);
+      const drained = Array.from({ length: held + 1 }, () => ring.take());
+      expect(drained).toEqual([...Array.from({ length: held }, (_, slot) => slot), undefined]);
+    }
   });
 
   it('never hands one slot to two threads at once, and loses none (3 threads)', {
