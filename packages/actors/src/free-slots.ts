@@ -7,7 +7,11 @@
  * every `bigint` an `Atomics` call takes or returns, which made a spawn and an exit allocate about
  * 240 bytes between them. Here nothing is allocated. The price is that this ring is not lock-free:
  * a take that comes to a cell whose give has claimed it but not yet filled it waits for that give,
- * a few instructions unless its thread is preempted right there.
+ * and a give that comes to a cell whose take one lap earlier has claimed it but not yet emptied it
+ * waits for that take. Between its claim and its store a thread only reads or writes the slot, with
+ * no loop and no call into JavaScript, so it is held there only while the OS preempts it; a worker
+ * thread that is terminated stops at V8's next check for interrupts, which comes at a function's
+ * entry or a loop's back edge, not inside that window.
  *
  * ```text
  * int32   0  the position of the next give (its own cache line)
@@ -107,8 +111,13 @@ export class FreeSlots {
     }
   }
 
-  /** How many slots wait in the ring (exact when no give or take is under way). */
+  /**
+   * How many slots wait in the ring: exact when no give or take is under way, and always between 0
+   * and the ring's size (the two positions are read one after the other, and others may move both
+   * in between).
+   */
   get size(): number {
-    return (Atomics.load(this.#ints, GIVE) - Atomics.load(this.#ints, TAKE)) | 0;
+    const waiting = (Atomics.load(this.#ints, GIVE) - Atomics.load(this.#ints, TAKE)) | 0;
+    return Math.min(Math.max(waiting, 0), this.#mask + 1);
   }
 }

@@ -149,6 +149,6 @@ export class ProcessTable {
   /** Live processes in the whole system. */
   get size(): number {
     const used = Math.min(Atomics.load(this.#ints, NEXT_UNUSED), this.capacity);
-    return used - this.#free.size;
+    return Math.max(used - this.#free.size, 0);
   }
 }

@@ -67,6 +67,21 @@ describe('FreeSlots, the ring of freed process-table slots', () => {
     for (let slot = 0; slot < capacity; slot++) ring.give(slot);
     const ownersBuffer = new SharedArrayBuffer(4 * capacity);
     const rounds = 100_000;
+    // Meanwhile this thread reads the size, which must stay within 0 and the ring's 64 cells
+    // however the others move its two positions between the reads.
+    let running = true;
+    let smallest = capacity;
+    let largest = 0;
+    const watching = (async () => {
+      while (running) {
+        for (let i = 0; i < 10_000; i++) {
+          const size = ring.size;
+          if (size < smallest) smallest = size;
+          if (size > largest) largest = size;
+        }
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    })();
     const reports = await Promise.all(
       [1, 2, 3].map(
         (id) =>
@@ -79,6 +94,10 @@ describe('FreeSlots, the ring of freed process-table slots', () => {
           }),
       ),
     );
+    running = false;
+    await watching;
+    expect(smallest).toBeGreaterThanOrEqual(0);
+    expect(largest).toBeLessThanOrEqual(64);
     expect(reports.map((report) => report.clashes)).toEqual([0, 0, 0]);
     // Every thread took slots, and at times found none left (3 × up to 24 held, of 48).
     expect(reports.every((report) => report.taken > rounds)).toBe(true);

@@ -90,6 +90,8 @@ export class Scheduler {
    * copy.
    */
   readonly #newborn = new NewbornLane<Task>();
+  /** Slices run from the lane since the queue's last, carried from one turn to the next. */
+  #streak = 0;
   /** Tasks started since the last slice (or since the turn began), in the order started. */
   readonly #born = new RunQueue<Task>();
   readonly #sleeping = new TimerHeap<Task>();
@@ -279,22 +281,25 @@ export class Scheduler {
       const maxSlices = this.#maxSlices;
       const deadline = started + this.#maxTurnMs;
       let ran = 0;
-      let streak = 0;
+      let streak = this.#streak;
       while (ran < maxSlices) {
         let task: Task;
         if (newborn.length > 0) newborn.expire(this.#slices + ran - NEWBORN_PATIENCE, queue);
+        // A task cancelled while it waited for its turn is dropped without using up that turn.
         if (newborn.length > 0 && (streak < NEWBORN_STREAK || queue.length === 0)) {
           task = newborn.shift();
+          if (task.state === 'done') continue;
           streak++;
         } else if (queue.length > 0) {
           task = queue.shift();
+          if (task.state === 'done') continue;
           streak = 0;
         } else break;
-        if (task.state === 'done') continue; // cancelled while it waited for its turn
         this.#runSlice(task);
         if (born.length > 0) newborn.adopt(born, this.#slices + ran);
         if (++ran % CLOCK_EVERY === 0 && performance.now() >= deadline) break;
       }
+      this.#streak = streak;
       this.#slices += ran;
     } finally {
       // Set by each slice and left there until the turn ends: between slices only the

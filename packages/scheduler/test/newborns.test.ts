@@ -53,31 +53,69 @@ describe('tasks not yet run', () => {
     expect(peak).toBeLessThan(100);
   });
 
-  it('leave the queue one slice in every five, however many keep coming', async () => {
+  it.each([1, 4, 100_000])(
+    'leave the queue one slice in every five, however many keep coming (%i slices a turn)',
+    async (maxSlicesPerTurn) => {
+      const scheduler = new Scheduler({ maxSlicesPerTurn, maxTurnMs: 10_000 });
+      const links = 5_000;
+      let linked = 0;
+      let busySlices = 0;
+      let busyWhileLinking = 0;
+      const busy = scheduler.spawn(function* () {
+        while (linked < links) {
+          busySlices++;
+          yield;
+        }
+      });
+      // biome-ignore lint/correctness/useYield: one slice is all a link needs
+      const link = function* (): Generator<unknown, void, unknown> {
+        if (++linked < links) scheduler.spawn(link);
+        busyWhileLinking = busySlices;
+      };
+      // The busy task is in the queue once it has run; then a chain starts, each link starting the
+      // next. The count of lane slices in a row goes on from one turn to the next.
+      await until(() => busySlices > 0);
+      const before = busySlices;
+      scheduler.spawn(link);
+      await busy;
+      expect(linked).toBe(links);
+      expect(busyWhileLinking - before).toBeGreaterThanOrEqual(links / 5 - 2);
+    },
+  );
+
+  it('leave the queue its turn when the queue holds tasks cancelled while they waited', async () => {
     const scheduler = new Scheduler({ maxSlicesPerTurn: 100_000, maxTurnMs: 10_000 });
-    const links = 5_000;
     let linked = 0;
-    let busySlices = 0;
-    let busyWhileLinking = 0;
-    const busy = scheduler.spawn(function* () {
-      while (linked < links) {
-        busySlices++;
-        yield;
-      }
-    });
+    const spin = function* () {
+      for (;;) yield;
+    };
+    // Ten live tasks among a thousand that will be cancelled, all of them in the queue.
+    const liveRanAt: number[] = [];
+    const doomed: Task[] = [];
+    const live: Task[] = [];
+    for (let i = 0; i < 10; i++) {
+      for (let j = 0; j < 100; j++) doomed.push(scheduler.spawn(spin));
+      live.push(
+        scheduler.spawn(function* () {
+          while (linked === 0) yield;
+          liveRanAt.push(linked);
+        }),
+      );
+    }
+    await until(() => [...live, ...doomed].every((task) => task.slices > 0));
+    // Their entries stay in the queue, to be dropped when reached.
+    for (const task of doomed) scheduler.cancel(task, 'gone');
     // biome-ignore lint/correctness/useYield: one slice is all a link needs
     const link = function* (): Generator<unknown, void, unknown> {
-      if (++linked < links) scheduler.spawn(link);
-      busyWhileLinking = busySlices;
+      if (++linked < 10_000) scheduler.spawn(link);
     };
-    // The busy task is in the queue once it has run; then a chain starts, each link starting the next.
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(busySlices).toBeGreaterThan(0);
-    const before = busySlices;
     scheduler.spawn(link);
-    await busy;
-    expect(linked).toBe(links);
-    expect(busyWhileLinking - before).toBeGreaterThanOrEqual(links / 5 - 2);
+    await Promise.all(live);
+    // One queue slice after every four links: all ten live tasks within about fifty links, however
+    // many cancelled entries lie between them (four links for each would be four thousand).
+    expect(liveRanAt).toHaveLength(10);
+    expect(Math.max(...liveRanAt)).toBeLessThanOrEqual(60);
+    await until(() => linked === 10_000);
   });
 
   it('wait at most 2^20 slices behind tasks started after them', { timeout: 30_000 }, async () => {

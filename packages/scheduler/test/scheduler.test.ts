@@ -34,6 +34,24 @@ describe('Scheduler', () => {
     }
   });
 
+  it('runs up to four busy tasks started together with equal slices, ±1, at every point', async () => {
+    const scheduler = new Scheduler({ maxSlicesPerTurn: 100 });
+    const counts = [0, 0, 0, 0];
+    const spreads: number[] = [];
+    const tasks = counts.map((_, i) =>
+      scheduler.spawn(function* () {
+        for (let n = 0; n < 1000; n++) {
+          counts[i] = (counts[i] as number) + 1;
+          spreads.push(Math.max(...counts) - Math.min(...counts));
+          yield;
+        }
+        return i;
+      }),
+    );
+    expect(await Promise.all(tasks)).toEqual([0, 1, 2, 3]);
+    expect(Math.max(...spreads)).toBeLessThanOrEqual(1);
+  });
+
   it('interleaves the slices of several tasks in spawn order', async () => {
     const scheduler = new Scheduler();
     const order: string[] = [];
