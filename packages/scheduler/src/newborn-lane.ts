@@ -1,4 +1,7 @@
-import type { RunQueue } from './run-queue.js';
+import { RunQueue } from './run-queue.js';
+
+/** Join times are kept modulo 2^30, so that they stay small integers, which V8 stores unboxed. */
+const TIME_MASK = 2 ** 30 - 1;
 
 /**
  * Tasks that have not run yet, those started last in front: the tasks one slice started, in the
@@ -7,62 +10,41 @@ import type { RunQueue } from './run-queue.js';
  *
  * Each entry remembers when it joined (a count of slices), so that the scheduler can send the ones
  * that have waited too long to its queue: a lane that keeps getting new tasks in front would
- * otherwise hold the oldest back for ever. No allocation per task once the ring has grown to its
- * working size.
+ * otherwise hold the oldest back for ever. No allocation per task once its rings have grown to
+ * their working size.
  */
 export class NewbornLane<T> {
-  #items: Array<T | undefined> = new Array(64);
-  #joined = new Float64Array(64);
-  #mask = 63;
-  #head = 0;
-  #length = 0;
+  readonly #tasks = new RunQueue<T>();
+  readonly #joined = new RunQueue<number>();
 
   get length(): number {
-    return this.#length;
+    return this.#tasks.length;
   }
 
   /** Moves every task of `born` (emptying it) to the front, in its order, as joining at `now`. */
   adopt(born: RunQueue<T>, now: number): void {
+    const at = now & TIME_MASK;
     while (born.length > 0) {
-      if (this.#length === this.#items.length) this.#grow();
-      this.#head = (this.#head - 1) & this.#mask;
-      this.#items[this.#head] = born.pop();
-      this.#joined[this.#head] = now;
-      this.#length++;
+      this.#tasks.unshift(born.pop());
+      this.#joined.unshift(at);
     }
   }
 
   /** The task in front; only call when `length > 0`. */
   shift(): T {
-    const item = this.#items[this.#head] as T;
-    this.#items[this.#head] = undefined;
-    this.#head = (this.#head + 1) & this.#mask;
-    this.#length--;
-    return item;
+    this.#joined.shift();
+    return this.#tasks.shift();
   }
 
-  /** Moves the tasks that joined before `before` to the end of `queue`. */
-  expire(before: number, queue: RunQueue<T>): void {
-    while (this.#length > 0) {
-      const last = (this.#head + this.#length - 1) & this.#mask;
-      if ((this.#joined[last] as number) >= before) return;
-      queue.push(this.#items[last] as T);
-      this.#items[last] = undefined;
-      this.#length--;
+  /**
+   * Moves the tasks that joined more than `patience` slices before `now` to the end of `queue`
+   * (`patience` well under 2^30, the span of the join times).
+   */
+  expire(now: number, patience: number, queue: RunQueue<T>): void {
+    const at = now & TIME_MASK;
+    while (this.#tasks.length > 0 && ((at - this.#joined.last) & TIME_MASK) > patience) {
+      this.#joined.pop();
+      queue.push(this.#tasks.pop());
     }
-  }
-
-  #grow(): void {
-    const items: Array<T | undefined> = new Array(this.#items.length * 2);
-    const joined = new Float64Array(items.length);
-    for (let i = 0; i < this.#length; i++) {
-      const at = (this.#head + i) & this.#mask;
-      items[i] = this.#items[at];
-      joined[i] = this.#joined[at] as number;
-    }
-    this.#items = items;
-    this.#joined = joined;
-    this.#mask = items.length - 1;
-    this.#head = 0;
   }
 }

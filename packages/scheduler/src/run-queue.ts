@@ -1,6 +1,6 @@
 /**
  * A queue of runnable items on a power-of-two ring that grows when full: no allocation per push,
- * shift or pop once it has reached its working size. `shift` takes the oldest item, `pop` the newest.
+ * shift or pop once it has reached its working size. Items join at either end (`push`, `unshift`) and leave from either end (`shift`, `pop`).
  */
 export class RunQueue<T> {
   #items: Array<T | undefined> = new Array(64);
@@ -25,6 +25,19 @@ export class RunQueue<T> {
     this.#head = (this.#head + 1) & this.#mask;
     this.#length--;
     return item;
+  }
+
+  /** Puts `item` ahead of all the others. */
+  unshift(item: T): void {
+    if (this.#length === this.#items.length) this.#grow();
+    this.#head = (this.#head - 1) & this.#mask;
+    this.#items[this.#head] = item;
+    this.#length++;
+  }
+
+  /** The newest item, left in place; only call when `length > 0`. */
+  get last(): T {
+    return this.#items[(this.#head + this.#length - 1) & this.#mask] as T;
   }
 
   /** The newest item; only call when `length > 0`. */

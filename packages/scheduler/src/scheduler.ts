@@ -284,7 +284,7 @@ export class Scheduler {
       let streak = this.#streak;
       while (ran < maxSlices) {
         let task: Task;
-        if (newborn.length > 0) newborn.expire(this.#slices + ran - NEWBORN_PATIENCE, queue);
+        if (newborn.length > 0) newborn.expire(this.#slices + ran, NEWBORN_PATIENCE, queue);
         // A task cancelled while it waited for its turn is dropped without using up that turn.
         if (newborn.length > 0 && (streak < NEWBORN_STREAK || queue.length === 0)) {
           task = newborn.shift();
