@@ -47,7 +47,7 @@ const CLOCK_EVERY = 64;
 const NEWBORN_STREAK = 4;
 
 /** Slices a task not yet run may wait ahead of the queue; then it joins the queue. */
-const NEWBORN_PATIENCE = 1048576;
+const NEWBORN_PATIENCE = 2 ** 20;
 
 function checkBudget(name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
@@ -124,7 +124,9 @@ export class Scheduler {
   }
 
   /**
-   * Starts a task on this scheduler. Its first slice runs in a later turn, never inside `spawn`.
+   * Starts a task on this scheduler. Its first slice runs after the slice that started it (or in the
+   * next turn, when started from outside a task), ahead of most tasks already queued (the README's
+   * "Tasks not yet run go first"); never inside `spawn`.
    *
    * @param body - a generator function (or a generator already made) whose every `yield` ends a slice.
    * @throws TypeError when `body` is neither.
@@ -141,7 +143,7 @@ export class Scheduler {
 
   /**
    * @internal Starts a task made by the caller: an instance of a subclass of `Task` that carries its
-   * own state, which saves a second object per task. Its first slice runs in a later turn.
+   * own state, which saves a second object per task. Its first slice runs as `spawn`'s does.
    */
   start(task: Task<unknown>): void {
     this.#spawned++;
