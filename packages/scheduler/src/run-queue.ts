@@ -1,6 +1,7 @@
 /**
  * A queue of runnable items on a power-of-two ring that grows when full: no allocation per push,
- * shift or pop once it has reached its working size. Items join at either end (`push`, `unshift`) and leave from either end (`shift`, `pop`).
+ * unshift, shift or pop once it has reached its working size. Items join at either end (`push`,
+ * `unshift`) and leave from either end (`shift`, `pop`).
  */
 export class RunQueue<T> {
   #items: Array<T | undefined> = new Array(64);

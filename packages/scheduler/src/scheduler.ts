@@ -276,7 +276,6 @@ export class Scheduler {
     try {
       this.poll?.();
       this.#wakeSleepers(started);
-      if (this.#born.length > 0) this.#newborn.adopt(this.#born, this.#slices);
       const queue = this.#runnable;
       const newborn = this.#newborn;
       const born = this.#born;
@@ -286,6 +285,8 @@ export class Scheduler {
       let streak = this.#streak;
       while (ran < maxSlices) {
         let task: Task;
+        // Those started since the last slice, or since the turn began (from outside, or by `poll`).
+        if (born.length > 0) newborn.adopt(born, this.#slices + ran);
         if (newborn.length > 0) newborn.expire(this.#slices + ran, NEWBORN_PATIENCE, queue);
         // A task cancelled while it waited for its turn is dropped without using up that turn.
         if (newborn.length > 0 && (streak < NEWBORN_STREAK || queue.length === 0)) {
@@ -298,7 +299,6 @@ export class Scheduler {
           streak = 0;
         } else break;
         this.#runSlice(task);
-        if (born.length > 0) newborn.adopt(born, this.#slices + ran);
         if (++ran % CLOCK_EVERY === 0 && performance.now() >= deadline) break;
       }
       this.#streak = streak;
