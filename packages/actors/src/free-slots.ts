@@ -79,7 +79,9 @@ export class FreeSlots {
         // Behind: the take one lap ago has not let go of this cell yet. Ahead: another give took
         // this position. Either way, look again.
         if (ahead < 0 && ((position - Atomics.load(ints, TAKE)) | 0) > mask) {
-          throw new Error('FreeSlots: more slots given back than taken (the ring is full)');
+          throw new RangeError(
+            `slot ${slot} cannot be given back: the ring is full, so more slots were given back than taken`,
+          );
         }
         position = Atomics.load(ints, GIVE);
       }

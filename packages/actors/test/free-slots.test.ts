@@ -52,7 +52,9 @@ describe('FreeSlots, the ring of freed process-table slots', () => {
       const ring = FreeSlots.create(capacity);
       const held = Math.max(2, 2 ** Math.ceil(Math.log2(capacity)));
       for (let slot = 0; slot < held; slot++) ring.give(slot);
-      expect(() => ring.give(99), `capacity ${capacity}`).toThrow(/more slots given back than taken/);
+      expect(() => ring.give(99), `capacity ${capacity}`).toThrow(
+        /^slot 99 cannot be given back: .*more slots were given back than taken/,
+      );
       expect(ring.size).toBe(held);
       const drained = Array.from({ length: held + 1 }, () => ring.take());
       expect(drained).toEqual([...Array.from({ length: held }, (_, slot) => slot), undefined]);
