@@ -1,32 +1,29 @@
-import { NULL_INDEX } from './pointer.js';
 import { checkInteger, checkOptions, describe } from './validate.js';
 
 /**
- * The layout of a queue's `SharedArrayBuffer`. Every hot word has a 64-byte cache line of its own:
- * threads that hammer the tail must not slow down threads that hammer the head (false sharing costs
- * ~8× here).
+ * The layout of a queue's `SharedArrayBuffer`: every word is an int32, so no `Atomics` call boxes a
+ * `bigint`. Every hot word has a 64-byte cache line of its own: threads that hammer the tail must not
+ * slow down threads that hammer the head (false sharing costs ~8× here).
  *
  * ```text
- * byte   0  header: magic "LFQ1", version, kind (1 = LMS, 2 = MS), capacity, node count
- * byte  64  tail            int64 tagged pointer
- * byte 128  head            int64 tagged pointer
- * byte 192  free-list head  int64: top node + 1 in the low half (0 = empty), tag in the high half
- * byte 256  doorbell        int32 sequence, int32 sleepers
- * byte 320  nodes, 24 bytes each:
- *             +0  next   int64 tagged pointer (LMS: towards the head; MS: towards the tail)
- *             +8  prev   int64 tagged pointer (LMS only: towards the tail, set optimistically)
- *             +16 value  int32
- *             +20 (unused, keeps the next node's words 8-byte aligned)
- * then, from the next 64-byte boundary:
- *            free links, one int32 per node: the node below it in the free list + 1
+ * byte   0  header: magic "LFQ1", version, kind (1 = LMS, 2 = MS), capacity, node count, index bits
+ * byte  64  tail             pointer word: <node, generation>
+ * byte 128  head             pointer word
+ * byte 192  pool tail        pointer word (the node pool is a FIFO list of its own, see node-pool.ts)
+ * byte 256  pool head        pointer word
+ * byte 320  doorbell         int32 sequence, int32 sleepers
+ * byte 384  nodes, 28 bytes each:
+ *             +0  next       pointer word (LMS: towards the head; MS: towards the tail)
+ *             +4  prev       pointer word (LMS only: towards the tail, set optimistically)
+ *             +8  value      int32
+ *             +12 generation int32: lives the node has begun, modulo 2^(32 − index bits)
+ *             +16 position   int32: enqueues before this one, modulo 2^32 (for size())
+ *             +20 pool next  pointer word (towards the pool's head)
+ *             +24 pool prev  pointer word (towards the pool's tail, set optimistically)
  * ```
- *
- * The free links have an array of their own, not a slot in each node: a consumer that gives a
- * batch of nodes back writes one or two cache lines of links instead of one line per node, and a
- * producer that takes the batch reads those lines instead of every node's.
  */
 export const MAGIC = 0x3151_464c; // "LFQ1" read as a little-endian int32
-export const VERSION = 2;
+export const VERSION = 3;
 export enum Kind {
   LMS = 1,
   MS = 2,
@@ -40,85 +37,92 @@ export const H_VERSION = 1;
 export const H_KIND = 2;
 export const H_CAPACITY = 3;
 export const H_NODES = 4;
+export const H_INDEX_BITS = 5;
 
-/** BigInt64 indices of the hot words. */
-export const TAIL = 64 / 8;
-export const HEAD = 128 / 8;
-export const FREE = 192 / 8;
+/** Int32 indices of the hot words. */
+export const TAIL = 64 / 4;
+export const HEAD = 128 / 4;
+export const POOL_TAIL = 192 / 4;
+export const POOL_HEAD = 256 / 4;
 
 /** Byte offset of the doorbell's two int32 words. */
-export const DOORBELL_OFFSET = 256;
+export const DOORBELL_OFFSET = 320;
 
-export const NODES_OFFSET = 320;
-/** The `prev` of a node that has never had a successor: the null index, tag 2^32 − 1. */
-const NULL_PREV = -1n;
-export const NODE_BYTES = 24;
-/** In BigInt64 units: a node's `next` word is at `NODE_WORD0 + 3 * node`. */
-const NODE_WORD0 = NODES_OFFSET / 8;
-/** In Int32 units: a node's value is at `VALUE_INT0 + 6 * node`. */
-const VALUE_INT0 = (NODES_OFFSET + 16) / 4;
+const NODES_OFFSET = 384;
+const NODE_INTS = 7;
+/** Int32 offsets of a node's fields. */
+export const NEXT = 0;
+export const PREV = 1;
+export const VALUE = 2;
+export const GENERATION = 3;
+export const POSITION = 4;
+export const POOL_NEXT = 5;
+export const POOL_PREV = 6;
 
-/** `node`'s `next` word (BigInt64 index). */
-export const nextSlot = (node: number): number => NODE_WORD0 + 3 * node;
-/** `node`'s `prev` word (BigInt64 index). */
-export const prevSlot = (node: number): number => NODE_WORD0 + 3 * node + 1;
-/** `node`'s value (Int32 index). */
-export const valueSlot = (node: number): number => VALUE_INT0 + 6 * node;
+/** The int32 index of `field` of `node`. */
+export const slot = (node: number, field: number): number => NODES_OFFSET / 4 + NODE_INTS * node + field;
 
-/** Where the free links start: after the nodes, on a cache line of their own. */
-const linksOffset = (nodes: number): number => Math.ceil((NODES_OFFSET + nodes * NODE_BYTES) / 64) * 64;
-/** The size of the buffer of a queue of `nodes` nodes, a whole number of 64-bit words. */
-const bufferBytes = (nodes: number): number => linksOffset(nodes) + Math.ceil(nodes / 2) * 8;
+/** The size of the buffer of a queue of `nodes` nodes. */
+const bufferBytes = (nodes: number): number => NODES_OFFSET + nodes * NODE_INTS * 4;
 
 /** The largest capacity: 2^26 items, a buffer of 1.75 GiB. */
 export const MAX_CAPACITY = 2 ** 26;
 /** The largest value a queue carries: values are non-negative int32 handles. */
 export const MAX_VALUE = 0x7fff_ffff;
+/** The capacity of a queue made without one. */
+export const DEFAULT_CAPACITY = 65_536;
+
+/**
+ * How many low bits of a pointer word hold the node index: enough for every node and for the null
+ * index, all ones, which is never a node. The other bits hold the node's generation.
+ */
+const indexBitsFor = (nodes: number): number => 32 - Math.clz32(nodes);
 
 /** Typed views over one queue buffer. */
 export interface Views {
   readonly buffer: SharedArrayBuffer;
-  readonly words: BigInt64Array;
   readonly ints: Int32Array;
-  /** The free links, indexed by node. */
-  readonly links: Int32Array;
   readonly capacity: number;
+  readonly indexBits: number;
 }
 
-/** The capacity of a queue made without one. */
-export const DEFAULT_CAPACITY = 65_536;
-
-/** Allocates and formats the buffer of an empty queue of `kind` holding up to `capacity` values. */
+/**
+ * Allocates and formats the buffer of an empty queue of `kind` holding up to `capacity` values.
+ * Node 0 is the queue's dummy and node 1 the pool's; nodes 2 … capacity + 1 wait in the pool, in
+ * order.
+ */
 export function createBuffer(kind: Kind, options: { capacity?: number }): Views {
   checkOptions('options', options);
-  const cap =
+  const capacity =
     options.capacity === undefined
       ? DEFAULT_CAPACITY
       : checkInteger('options.capacity', options.capacity, 1, MAX_CAPACITY);
-  // One node more than the capacity: the head always points at a dummy.
-  const nodes = cap + 1;
+  // Two nodes more than the capacity: the queue and the pool each keep a dummy.
+  const nodes = capacity + 2;
+  const indexBits = indexBitsFor(nodes);
   const buffer = new SharedArrayBuffer(bufferBytes(nodes));
   const ints = new Int32Array(buffer);
-  const links = new Int32Array(buffer, linksOffset(nodes), nodes);
   ints[H_MAGIC] = MAGIC;
   ints[H_VERSION] = VERSION;
   ints[H_KIND] = kind;
-  ints[H_CAPACITY] = cap;
+  ints[H_CAPACITY] = capacity;
   ints[H_NODES] = nodes;
-  // Node 0 is the first dummy; 1 … nodes - 1 go on the free list, 1 on top.
-  for (let node = 1; node < nodes; node++) {
-    links[node] = node + 1 < nodes ? node + 2 : 0;
+  ints[H_INDEX_BITS] = indexBits;
+  // Generation 0 everywhere, so a node's pointer word is its index. A missing link holds the null
+  // index, all ones: -1 for a prev, which no node's generation can make valid with it, and
+  // <null, 0> for a next (MSQueue's list ends in a null next carrying its node's generation).
+  const nullNext = 2 ** indexBits - 1;
+  for (let node = 0; node < nodes; node++) {
+    ints[slot(node, PREV)] = -1;
+    ints[slot(node, NEXT)] = nullNext;
+    ints[slot(node, POOL_NEXT)] = node > 1 ? node - 1 : -1;
+    ints[slot(node, POOL_PREV)] = node > 0 && node + 1 < nodes ? node + 1 : -1;
   }
-  const words = new BigInt64Array(buffer);
-  words[FREE] = nodes > 1 ? 2n : 0n;
-  if (kind === Kind.LMS) {
-    // No node has a successor yet: a null prev, which a dequeue never follows whatever its tag.
-    for (let node = 0; node < nodes; node++) words[prevSlot(node)] = NULL_PREV;
-  } else {
-    // Michael and Scott's list ends in a null next: the first dummy's.
-    words[nextSlot(0)] = BigInt(NULL_INDEX);
-  }
-  return { buffer, words, ints, links, capacity: cap };
+  ints[TAIL] = 0;
+  ints[HEAD] = 0;
+  ints[POOL_HEAD] = 1;
+  ints[POOL_TAIL] = nodes - 1;
+  return { buffer, ints, capacity, indexBits };
 }
 
 /** Checks that `buffer` holds a queue of `kind` (and that `options` is an object) and returns views over it. */
@@ -130,7 +134,7 @@ export function attachBuffer(kind: Kind, buffer: unknown, options: unknown): Vie
       `buffer must be the SharedArrayBuffer of an ${className} (queue.buffer), got ${describe(buffer)}`,
     );
   }
-  if (buffer.byteLength < NODES_OFFSET + 2 * NODE_BYTES) {
+  if (buffer.byteLength < bufferBytes(3)) {
     throw new TypeError(`buffer is not an ${className} buffer: ${buffer.byteLength} bytes is too small`);
   }
   const ints = new Int32Array(buffer);
@@ -147,9 +151,13 @@ export function attachBuffer(kind: Kind, buffer: unknown, options: unknown): Vie
   }
   const capacity = ints[H_CAPACITY] as number;
   const nodes = ints[H_NODES] as number;
-  if (nodes !== capacity + 1 || buffer.byteLength !== bufferBytes(nodes)) {
+  const indexBits = ints[H_INDEX_BITS] as number;
+  if (
+    nodes !== capacity + 2 ||
+    indexBits !== indexBitsFor(nodes) ||
+    buffer.byteLength !== bufferBytes(nodes)
+  ) {
     throw new TypeError(`buffer is not an ${className} buffer: its header does not match its size`);
   }
-  const links = new Int32Array(buffer, linksOffset(nodes), nodes);
-  return { buffer, words: new BigInt64Array(buffer), ints, links, capacity };
+  return { buffer, ints, capacity, indexBits };
 }

@@ -1,13 +1,23 @@
+import { fixList, type ListFields } from './fix-list.js';
 import { hooks } from './hooks.js';
-import { attachBuffer, createBuffer, HEAD, Kind, nextSlot, prevSlot, TAIL, valueSlot } from './layout.js';
-import { INDEX_MASK, indexHalf, indexOf, pointer, sameTag, storeWord, TAG_ONE } from './pointer.js';
+import {
+  attachBuffer,
+  createBuffer,
+  GENERATION,
+  HEAD,
+  Kind,
+  NEXT,
+  POSITION,
+  PREV,
+  slot,
+  TAIL,
+  VALUE,
+} from './layout.js';
 import { type HandleOptions, type QueueOptions, SharedQueue } from './shared-queue.js';
 
-/**
- * One position on: the tail's tag is the head's plus this when the queue holds one value. A
- * constant, not `TAG_ONE`, so that a test that takes the tags away never takes this path.
- */
-const NEXT_POSITION = 1n << 32n;
+const LIST: ListFields = { head: HEAD, next: NEXT, prev: PREV };
+/** A guess of the head or tail that is no guess: the null index is never a node. */
+const NO_GUESS = -1;
 
 /**
  * The optimistic lock-free FIFO queue of Ladan-Mozes and Shavit (DISC 2004; Distributed Computing
@@ -19,6 +29,7 @@ const NEXT_POSITION = 1n << 32n;
  * is what makes it cheaper than Michael and Scott's queue. A dequeue reads the value through
  * `head.prev`; when that link is missing or stale — its tag does not match the head's — it walks
  * from the tail along the reliable `next` links and repairs the `prev` links (`fixList`).
+ * Its free nodes wait in a FIFO pool that is such a list too (`NodePool`).
  *
  * ```text
  *   tail                                         head (dummy)
@@ -63,146 +74,113 @@ export class LMSQueue extends SharedQueue {
   }
 
   /**
-   * The tail this handle's last enqueue installed, and its node: where the next enqueue starts,
-   * without loading the tail. With one producer the guess is always right. When another producer
-   * has moved the tail meanwhile, the CAS fails and returns the tail to try next, and the handle
-   * stops guessing until an enqueue succeeds at its first try again. `undefined`: load it.
+   * The tail this handle's last enqueue installed: where the next enqueue starts, without loading
+   * the tail. With one producer the guess is always right. When another producer has moved the tail
+   * meanwhile, the CAS fails and returns the tail to try next, and the handle stops guessing until
+   * an enqueue succeeds at its first try again. `NO_GUESS`: load it.
    *
    * A guess may be old by any number of operations of other handles, but only a CAS trusts it
    * whole, and a CAS compares the whole current word.
    */
-  #tail: bigint | undefined;
-  #tailNode = 0;
+  #tail = NO_GUESS;
   /**
    * The same for dequeues: the head this handle last installed at its first try, or found current
-   * in a queue it found empty, and its node.
+   * in a queue it found empty.
    */
-  #head: bigint | undefined;
-  #headNode = 0;
+  #head = NO_GUESS;
 
   tryEnqueue(value: number): boolean {
     const node = this.nodeFor(value);
     if (node < 0) return false;
-    const words = this.words;
     const ints = this.ints;
+    const mask = this.indexMask;
     const tally = this.tally;
-    let tail = this.#tail ?? Atomics.load(words, TAIL);
-    // The tail's node; read after a loaded tail, it may be a newer tail's: then the CAS fails.
-    let last = this.#tail === undefined ? (ints[indexHalf(TAIL)] as number) : this.#tailNode;
+    const word = ((ints[slot(node, GENERATION)] as number) << this.indexBits) | node;
+    let tail = this.#tail === NO_GUESS ? Atomics.load(ints, TAIL) : this.#tail;
     for (let firstTry = true; ; firstTry = false) {
-      // next = <tail.ptr, tail.tag + 1>: the tag a dequeuer walking from the new tail expects.
-      storeWord(words, nextSlot(node), tail + TAG_ONE);
-      // link = <node, tail.tag>, the old tail's prev to be, worked out before the CAS: the shorter
+      const last = tail & mask;
+      // next = the tail's word: the node before this one, with its generation. It and the
+      // position are plain stores, published by the CAS.
+      ints[slot(node, NEXT)] = tail;
+      ints[slot(node, POSITION)] = ((ints[slot(last, POSITION)] as number) + 1) | 0;
+      // The old tail's prev to be, <node, tail's generation>, worked out before the CAS: the shorter
       // the gap between the CAS and the prev store, the rarer a dequeue finds the link missing.
-      const link = tail + BigInt(node - last);
-      const slot = prevSlot(last);
-      // Reduced to the signed 64-bit word a read returns: the guess kept below is compared with
-      // such reads, and past tag 2^31 - 1 the plain sum would not be one.
-      const newTail = BigInt.asIntN(64, link + TAG_ONE);
-      const seen = Atomics.compareExchange(words, TAIL, tail, newTail);
+      const link = (tail & ~mask) | node;
+      const prev = slot(last, PREV);
+      const seen = Atomics.compareExchange(ints, TAIL, tail, word);
       if (seen === tail) {
         // The optimistic step: a store of prev, with no CAS. If it comes late, or lands on a node
-        // that has since been dequeued and reused, its tag no longer matches and it is ignored.
-        // It is an Atomics.store, not a plain one as in the paper: a dequeue that reads the link
-        // reads the value through it, and in JavaScript's memory model only an atomic write makes
-        // this thread's earlier writes (the value, the payload it names) visible with it.
-        if (hooks?.deferPrevStore === undefined) Atomics.store(words, slot, link);
-        else hooks.deferPrevStore(() => Atomics.store(words, slot, link));
-        this.#tail = firstTry ? newTail : undefined;
-        this.#tailNode = node;
+        // that has since been dequeued and reused, its generation no longer matches and it is
+        // ignored. It is an Atomics.store, not a plain one as in the paper: a dequeue that reads the
+        // link reads the value through it, and in JavaScript's memory model only an atomic write
+        // makes this thread's earlier writes (the value, the payload it names) visible with it.
+        if (hooks?.deferPrevStore === undefined) Atomics.store(ints, prev, link);
+        else hooks.deferPrevStore(() => Atomics.store(ints, prev, link));
+        this.#tail = firstTry ? word : NO_GUESS;
         tally.operations++;
         this.doorbell.ring();
         return true;
       }
       tally.casFailures++;
       tail = seen;
-      last = ints[indexHalf(TAIL)] as number;
     }
   }
 
   tryDequeue(): number | undefined {
-    const words = this.words;
     const ints = this.ints;
+    const mask = this.indexMask;
     const tally = this.tally;
-    let head = this.#head ?? Atomics.load(words, HEAD);
-    // The head's node; read after a loaded head, it may be a newer head's: then the CAS fails.
-    let dummy = this.#head === undefined ? (ints[indexHalf(HEAD)] as number) : this.#headNode;
+    let head = this.#head === NO_GUESS ? Atomics.load(ints, HEAD) : this.#head;
     for (let firstTry = true; ; firstTry = false) {
-      const link = Atomics.load(words, prevSlot(dummy));
-      let first = ints[indexHalf(prevSlot(dummy))] as number;
-      // The new head: <first, head.tag + 1>, reduced to the signed word a read returns.
-      let newHead: bigint;
-      // The link is valid when it carries the head's tag. `first` comes from a second read, so the
-      // test also checks that it is the node in `link`: <first, head.tag> = head + (first - dummy).
-      // (If the head has moved since it was read, `dummy` may be newer and the test meaningless;
-      // then the CAS fails.)
-      if (first >= 0 && link === head + BigInt(first - dummy)) {
-        // A prev with the head's tag was written for this very position: the queue is not empty.
-        newHead = BigInt.asIntN(64, link + TAG_ONE);
+      const dummy = head & mask;
+      const link = Atomics.load(ints, slot(dummy, PREV));
+      let first = link & mask;
+      let newHead: number;
+      // The paper's check: the link carries the head's generation, so it was written for this life
+      // of the dummy. (If the head has moved since it was read, the check may mean nothing; then
+      // the CAS fails.)
+      if (((link ^ head) & ~mask) === 0 && first !== mask) {
+        newHead = ((ints[slot(first, GENERATION)] as number) << this.indexBits) | first;
       } else {
-        // No valid prev: the queue is empty, or a prev store is late, or the link changed between
-        // the two reads, or the head has moved. Only now is the tail needed (the paper reads it on
-        // every dequeue; a consumer that skips it leaves the producers' cache line alone).
-        const tail = Atomics.load(words, TAIL);
-        const now = Atomics.load(words, HEAD);
+        // No valid prev: the queue is empty, or a prev store is late, or the head has moved. Only
+        // now is the tail needed (the paper reads it on every dequeue; a consumer that skips it
+        // leaves the producers' cache line alone).
+        const tail = Atomics.load(ints, TAIL);
+        const now = Atomics.load(ints, HEAD);
         if (head !== now) {
           head = now;
-          dummy = ints[indexHalf(HEAD)] as number;
           continue;
         }
         if (head === tail) {
           this.#head = head; // current: the next look starts here
-          this.#headNode = dummy;
-          this.releaseSpares(); // an empty queue: let producers have this handle's spare nodes
+          this.foundEmpty();
           return undefined;
         }
-        if (!sameTag(tail, pointer(0n, head, NEXT_POSITION))) {
+        if (ints[slot(tail & mask, NEXT)] !== head) {
           tally.fixLists++;
-          this.#fixList(tail, head);
+          fixList(ints, LIST, mask, tail, head);
           continue;
         }
         // One value, whose enqueuer has swung the tail but not stored the dummy's prev yet: the
-        // common race of a consumer that keeps up. The tail is the node after the dummy, and the
-        // tail word is the new head, <tail.ptr, head.tag + 1>; the value is in the tail's node,
-        // published by the CAS that installed that tail. No walk needed: the enqueuer's prev
-        // store, when it comes, lands on a node whose tag has moved on.
-        first = indexOf(tail);
+        // common race of a consumer that keeps up. The tail's next is the head, so the tail is the
+        // node after the dummy and the tail word is the new head. No walk needed: the enqueuer's
+        // prev store, when it comes, lands on a node whose generation has moved on.
+        first = tail & mask;
         newHead = tail;
       }
       // Read the value before the CAS: once the head has moved past `first`, another dequeue may
       // free it. If the head has moved already, the value may be anything, and the CAS fails.
-      const value = ints[valueSlot(first)] as number;
+      const value = ints[slot(first, VALUE)] as number;
       hooks?.beforeHeadCas?.();
-      const seen = Atomics.compareExchange(words, HEAD, head, newHead);
+      const seen = Atomics.compareExchange(ints, HEAD, head, newHead);
       if (seen === head) {
-        this.#head = firstTry ? newHead : undefined;
-        this.#headNode = first;
+        this.#head = firstTry ? newHead : NO_GUESS;
         this.retireNode(dummy);
         tally.operations++;
         return value;
       }
       tally.casFailures++;
       head = seen;
-      dummy = ints[indexHalf(HEAD)] as number;
-    }
-  }
-
-  /**
-   * Walks from `tail` to `head` along the `next` links, which are written before a node is
-   * published and so are always right, and rewrites every `prev` link that does not match.
-   */
-  #fixList(tail: bigint, head: bigint): void {
-    const words = this.words;
-    let current = tail;
-    while (head === Atomics.load(words, HEAD) && current !== head) {
-      const node = indexOf(current);
-      const next = Atomics.load(words, nextSlot(node));
-      // A next link with another tag: `current` has been dequeued and reused; the head has moved.
-      if (!sameTag(next, current)) return;
-      const slot = prevSlot(indexOf(next));
-      const link = pointer(BigInt(node), current, -TAG_ONE);
-      if (Atomics.load(words, slot) !== link) Atomics.store(words, slot, link);
-      current = pointer(next & INDEX_MASK, current, -TAG_ONE);
     }
   }
 }

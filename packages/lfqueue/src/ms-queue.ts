@@ -1,13 +1,21 @@
 import { hooks } from './hooks.js';
-import { attachBuffer, createBuffer, HEAD, Kind, nextSlot, TAIL, valueSlot } from './layout.js';
-import { advance, INDEX_MASK, indexOf, NULL_INDEX, storeWord } from './pointer.js';
+import {
+  attachBuffer,
+  createBuffer,
+  GENERATION,
+  HEAD,
+  Kind,
+  NEXT,
+  POSITION,
+  slot,
+  TAIL,
+  VALUE,
+} from './layout.js';
 import { type HandleOptions, type QueueOptions, SharedQueue } from './shared-queue.js';
 
-const NULL = BigInt(NULL_INDEX);
-
 /**
- * The lock-free FIFO queue of Michael and Scott (PODC 1996), with tagged pointers, in the same
- * shared layout and with the same interface as {@link LMSQueue}: the baseline the Ladan-Mozes and
+ * The lock-free FIFO queue of Michael and Scott (PODC 1996), in the same shared layout, with the
+ * same pointer words, node pool and interface as {@link LMSQueue}: the baseline the Ladan-Mozes and
  * Shavit paper measures itself against.
  *
  * A singly linked list from head (a dummy) to tail. An enqueue links its node with a CAS on the
@@ -46,60 +54,70 @@ export class MSQueue extends SharedQueue {
   tryEnqueue(value: number): boolean {
     const node = this.nodeFor(value);
     if (node < 0) return false;
-    const words = this.words;
+    const ints = this.ints;
+    const mask = this.indexMask;
+    const bits = this.indexBits;
     const tally = this.tally;
-    const nodeIndex = BigInt(node);
-    const own = nextSlot(node);
-    // next = <null, old tag + 1>: a delayed linker holding this node's previous next fails its CAS.
-    storeWord(words, own, advance(Atomics.load(words, own), NULL));
-    let tail: bigint;
+    const generation = ints[slot(node, GENERATION)] as number;
+    const word = (generation << bits) | node;
+    // next = <null, this node's generation>: a delayed linker holding an earlier life's null next
+    // fails its CAS.
+    ints[slot(node, NEXT)] = (generation << bits) | mask;
+    let tail: number;
     for (;;) {
-      tail = Atomics.load(words, TAIL);
-      const lastSlot = nextSlot(indexOf(tail));
-      const next = Atomics.load(words, lastSlot);
-      if (tail !== Atomics.load(words, TAIL)) continue;
-      if (indexOf(next) === NULL_INDEX) {
-        if (Atomics.compareExchange(words, lastSlot, next, advance(next, nodeIndex)) === next) break;
+      tail = Atomics.load(ints, TAIL);
+      const last = tail & mask;
+      const lastNext = slot(last, NEXT);
+      const next = Atomics.load(ints, lastNext);
+      if (tail !== Atomics.load(ints, TAIL)) continue;
+      if ((next & mask) === mask) {
+        ints[slot(node, POSITION)] = ((ints[slot(last, POSITION)] as number) + 1) | 0;
+        if (Atomics.compareExchange(ints, lastNext, next, (next & ~mask) | node) === next) break;
       } else {
         // The tail lags behind a linked node: help it along.
-        Atomics.compareExchange(words, TAIL, tail, advance(tail, next & INDEX_MASK));
+        Atomics.compareExchange(ints, TAIL, tail, this.#wordOf(next & mask));
       }
       tally.casFailures++;
     }
-    Atomics.compareExchange(words, TAIL, tail, advance(tail, nodeIndex));
+    Atomics.compareExchange(ints, TAIL, tail, word);
     tally.operations++;
     this.doorbell.ring();
     return true;
   }
 
   tryDequeue(): number | undefined {
-    const words = this.words;
     const ints = this.ints;
+    const mask = this.indexMask;
     const tally = this.tally;
     for (;;) {
-      const head = Atomics.load(words, HEAD);
-      const tail = Atomics.load(words, TAIL);
-      const dummy = indexOf(head);
-      const next = Atomics.load(words, nextSlot(dummy));
-      if (head !== Atomics.load(words, HEAD)) continue;
-      const first = indexOf(next);
-      if (dummy === indexOf(tail)) {
-        if (first === NULL_INDEX) {
-          this.releaseSpares(); // an empty queue: let producers have this handle's spare nodes
+      const head = Atomics.load(ints, HEAD);
+      const tail = Atomics.load(ints, TAIL);
+      const dummy = head & mask;
+      const next = Atomics.load(ints, slot(dummy, NEXT));
+      if (head !== Atomics.load(ints, HEAD)) continue;
+      const first = next & mask;
+      if (dummy === (tail & mask)) {
+        if (first === mask) {
+          this.foundEmpty();
           return undefined;
         }
-        Atomics.compareExchange(words, TAIL, tail, advance(tail, next & INDEX_MASK));
+        Atomics.compareExchange(ints, TAIL, tail, this.#wordOf(first));
         continue;
       }
       // Read before the CAS: once the head has moved past `first`, another dequeue may free it.
-      const value = ints[valueSlot(first)] as number;
+      const value = ints[slot(first, VALUE)] as number;
       hooks?.beforeHeadCas?.();
-      if (Atomics.compareExchange(words, HEAD, head, advance(head, next & INDEX_MASK)) === head) {
+      if (Atomics.compareExchange(ints, HEAD, head, this.#wordOf(first)) === head) {
         this.retireNode(dummy);
         tally.operations++;
         return value;
       }
       tally.casFailures++;
     }
+  }
+
+  /** The word of `node` in its current generation (a linked node's, which does not change until it is freed). */
+  #wordOf(node: number): number {
+    return ((this.ints[slot(node, GENERATION)] as number) << this.indexBits) | node;
   }
 }

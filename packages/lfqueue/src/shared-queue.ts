@@ -1,32 +1,32 @@
 import { Doorbell } from './doorbell.js';
-import { FreeList } from './free-list.js';
-import { DOORBELL_OFFSET, HEAD, MAX_VALUE, TAIL, type Views, valueSlot } from './layout.js';
+import { DOORBELL_OFFSET, HEAD, MAX_VALUE, POSITION, slot, TAIL, VALUE, type Views } from './layout.js';
+import { NodePool } from './node-pool.js';
+import { nullIndex } from './pointer.js';
 import { checkInteger, checkTimeout, describe } from './validate.js';
 
 /** Options for one handle on a queue: `LMSQueue.attach(buffer, options)`, and `create`. */
 export interface HandleOptions {
   /**
-   * How many nodes freed by this handle's dequeues it keeps, for its own enqueues or to give back to
-   * the pool in one CAS (and, with `batchEnqueues`, the size of the batches its enqueues take).
-   * Keeping a few halves the traffic on the pool's head between a producer and a consumer thread.
-   * The handle gives them back when a dequeue finds the queue empty or when `releaseSpares()` is
-   * called; until then other handles can find the queue full that many nodes early. 0 turns this
-   * off.
+   * How many nodes freed by this handle's dequeues it collects before it gives them back to the
+   * pool in one CAS (and, with `batchEnqueues`, the size of the batches its enqueues take).
+   * Collecting a few cuts the traffic on the pool's tail. The handle gives them back when it has
+   * that many, when a dequeue finds the queue empty, when one of its enqueues finds the pool empty,
+   * and on `releaseSpares()`; until then other handles can find the queue full that many nodes
+   * early. 0 gives every node back at once.
    *
    * @defaultValue capacity / 16, at most 32
    */
   spareNodes?: number;
   /**
-   * For a handle that streams values into the queue: an enqueue that finds the handle without spare
-   * nodes takes a batch of up to `spareNodes` (at most 32) from the pool with one CAS, instead of one
-   * node per enqueue. Between one producer thread and one consumer thread this is the largest
-   * single saving (see the README's figures).
+   * For a handle that streams values into the queue: an enqueue that finds the handle without nodes
+   * takes a batch of up to `spareNodes` (at most 32) from the pool with one CAS, instead of one node
+   * per enqueue. Between one producer thread and one consumer thread this is the largest single
+   * saving (see the README's figures).
    *
    * The nodes of a batch that the handle has not used yet are its own: other handles can find the
-   * queue full up to that many nodes early, and they come back only through `releaseSpares()` or a
-   * dequeue through this handle that finds the queue empty. Call `releaseSpares()` when the handle is
-   * done; a thread that ends without doing so loses them for good. Leave it off for handles that
-   * enqueue now and then, or for many handles on one small queue.
+   * queue full up to that many nodes early, and they come back only through `releaseSpares()`. Call
+   * it when the handle is done; a thread that ends without doing so loses them for good. Leave it
+   * off for handles that enqueue now and then, or for many handles on one small queue.
    *
    * @defaultValue false
    * @example
@@ -42,8 +42,8 @@ export interface HandleOptions {
 /** Options for `LMSQueue.create` and `MSQueue.create`. */
 export interface QueueOptions extends HandleOptions {
   /**
-   * How many values the queue holds at most (its node pool has one node more, for the dummy).
-   * From 1 to 2^26.
+   * How many values the queue holds at most (its node pool has two nodes more, for the queue's
+   * dummy and the pool's). From 1 to 2^26.
    *
    * @defaultValue 65536
    */
@@ -60,10 +60,10 @@ export interface QueueCounters {
   fixLists: number;
 }
 
-/** The default of `spareNodes`: a dequeuing handle keeps up to capacity / 16 freed nodes, at most 32. */
+/** The default of `spareNodes`: a dequeuing handle collects up to capacity / 16 freed nodes, at most 32. */
 const MAX_SPARES = 32;
 const SPARES_PER_CAPACITY = 16;
-/** The largest batch `batchEnqueues` takes, whatever `spareNodes` is: the walk down the pool is as long. */
+/** The largest batch `batchEnqueues` takes, whatever `spareNodes` is: the walk along the pool is as long. */
 const MAX_BATCH = 32;
 
 /**
@@ -81,93 +81,120 @@ export abstract class SharedQueue {
    */
   readonly doorbell: Doorbell;
   /** @internal */
-  protected readonly words: BigInt64Array;
-  /** @internal */
   protected readonly ints: Int32Array;
-  /** @internal */
-  protected readonly freeList: FreeList;
+  /** @internal How many low bits of a pointer word hold the node index. */
+  protected readonly indexBits: number;
+  /** @internal The low bits of a pointer word, all set: also the null index. */
+  protected readonly indexMask: number;
   /** @internal */
   protected readonly tally: QueueCounters = { operations: 0, casFailures: 0, fixLists: 0 };
 
-  /** Nodes this handle freed and keeps for its own enqueues, or to give back in one CAS. */
-  readonly #spares: Int32Array;
-  #spareCount = 0;
-  /** How many nodes an enqueue takes from the pool at once: 0 without `batchEnqueues`. */
+  /** @internal The free nodes (an internal field, so that tests can pause a thread inside a take or give). */
+  protected readonly pool: NodePool;
+  /** Nodes this handle's dequeues freed, to give back to the pool in one CAS. */
+  readonly #freed: Int32Array;
+  #freedCount = 0;
+  /** Nodes taken from the pool for this handle's enqueues and not used yet. */
+  readonly #fresh: Int32Array;
+  #freshCount = 0;
+  /** How many nodes an enqueue takes from the pool at once. */
   readonly #batch: number;
 
   /** @internal */
   protected constructor(views: Views, options: HandleOptions) {
     this.buffer = views.buffer;
     this.capacity = views.capacity;
-    this.words = views.words;
     this.ints = views.ints;
-    this.freeList = new FreeList(views.words, views.ints, views.links);
+    this.indexBits = views.indexBits;
+    this.indexMask = nullIndex(views.indexBits);
+    this.pool = new NodePool(views.ints, views.indexBits);
     this.doorbell = Doorbell.attach(views.buffer, DOORBELL_OFFSET);
     const spareNodes =
       options.spareNodes === undefined
         ? Math.min(MAX_SPARES, Math.floor(views.capacity / SPARES_PER_CAPACITY))
         : checkInteger('options.spareNodes', options.spareNodes, 0, views.capacity);
-    this.#spares = new Int32Array(spareNodes);
+    this.#freed = new Int32Array(spareNodes);
     if (options.batchEnqueues !== undefined && typeof options.batchEnqueues !== 'boolean') {
       throw new TypeError(
         `options.batchEnqueues must be true or false, got ${describe(options.batchEnqueues)}`,
       );
     }
-    this.#batch = options.batchEnqueues === true ? Math.min(spareNodes, MAX_BATCH) : 0;
+    this.#batch = options.batchEnqueues === true ? Math.max(1, Math.min(spareNodes, MAX_BATCH)) : 1;
+    this.#fresh = new Int32Array(this.#batch);
   }
 
   /**
-   * @internal Checks `value` and stores it in a node for an enqueue to link: one of this handle's
-   * spares, or one from the shared pool. -1 when every node is in use.
+   * @internal Checks `value` and stores it in a node for an enqueue to link: one this handle took
+   * in its last batch, or one from the pool. -1 when every node is in use.
    */
   protected nodeFor(value: number): number {
     if ((value | 0) !== value || value < 0) checkInteger('value', value, 0, MAX_VALUE);
-    let node: number;
-    if (this.#spareCount > 0) node = this.#spares[--this.#spareCount] as number;
-    else if (this.#batch === 0) node = this.freeList.pop();
-    else {
-      // Out of spares: take a batch from the pool with one CAS, as a dequeuing handle gives them back.
-      this.#spareCount = this.freeList.popMany(this.#spares, this.#batch);
-      node = this.#spareCount > 0 ? (this.#spares[--this.#spareCount] as number) : -1;
+    if (this.#freshCount === 0) {
+      this.#freshCount = this.pool.take(this.#fresh, this.#batch);
+      if (this.#freshCount === 0 && this.#freedCount > 0) {
+        // The pool is empty but this handle holds freed nodes: they go to the back of the pool, as
+        // always, and come out again.
+        this.#giveFreed();
+        this.#freshCount = this.pool.take(this.#fresh, this.#batch);
+      }
+      if (this.#freshCount === 0) return -1;
     }
+    const node = this.#fresh[--this.#freshCount] as number;
     // A plain store: the CAS that links the node publishes it.
-    if (node >= 0) this.ints[valueSlot(node)] = value;
+    this.ints[slot(node, VALUE)] = value;
     return node;
   }
 
-  /** @internal Keeps a node freed by a dequeue, handing the spares back in one CAS when there are enough. */
+  /** @internal Collects a node freed by a dequeue, giving the collection back in one CAS when it is full. */
   protected retireNode(node: number): void {
-    const spares = this.#spares;
-    if (spares.length === 0) {
-      this.freeList.push(node);
+    const freed = this.#freed;
+    if (freed.length === 0) {
+      this.pool.give(node, node);
       return;
     }
-    if (this.#spareCount === spares.length) this.releaseSpares();
-    spares[this.#spareCount++] = node;
+    freed[this.#freedCount++] = node;
+    if (this.#freedCount === freed.length) this.#giveFreed();
+  }
+
+  /** Gives the nodes this handle's dequeues freed back to the pool, in the order they were freed. */
+  #giveFreed(): void {
+    this.#giveChain(this.#freed, this.#freedCount);
+    this.#freedCount = 0;
+  }
+
+  /** Links `count` nodes of `nodes` into a chain and gives it to the pool with one CAS. */
+  #giveChain(nodes: Int32Array, count: number): void {
+    if (count === 0) return;
+    const pool = this.pool;
+    for (let i = 1; i < count; i++) pool.link(nodes[i - 1] as number, nodes[i] as number);
+    pool.give(nodes[0] as number, nodes[count - 1] as number);
   }
 
   /**
-   * Gives the nodes this handle keeps back to the shared pool. A dequeue that finds the queue empty
-   * does this by itself; call it when a handle that has been dequeuing stops before that.
+   * Gives the nodes this handle keeps back to the shared pool: those its dequeues freed, and those
+   * its enqueues took in a batch and have not used. A dequeue that finds the queue empty gives back
+   * the first kind by itself; call this when a handle stops using the queue.
    */
   releaseSpares(): void {
-    const count = this.#spareCount;
-    if (count === 0) return;
-    const spares = this.#spares;
-    for (let i = 1; i < count; i++) this.freeList.link(spares[i - 1] as number, spares[i] as number);
-    this.freeList.pushChain(spares[0] as number, spares[count - 1] as number);
-    this.#spareCount = 0;
+    this.#giveFreed();
+    this.#giveChain(this.#fresh, this.#freshCount);
+    this.#freshCount = 0;
+  }
+
+  /** @internal What a dequeue that finds the queue empty does: lets producers have the freed nodes. */
+  protected foundEmpty(): void {
+    if (this.#freedCount > 0) this.#giveFreed();
   }
 
   /**
    * Appends `value` unless every node is in use, in which case it returns `false` and changes
    * nothing: a full queue never drops or overwrites.
    *
-   * The queue has `capacity + 1` nodes, one of them the dummy, so `false` comes at `capacity` values
-   * when no other thread is in the middle of an operation. An operation in progress holds a node
-   * for a moment (an enqueue before it links it, a dequeue until it frees the old dummy), so under
-   * concurrency `false` can come a value or two earlier: retry, as for a full queue. Nodes that other
-   * handles keep (`spareNodes`, `batchEnqueues`) are not available either.
+   * The queue has `capacity` nodes for values, so `false` comes at `capacity` values when no other
+   * thread is in the middle of an operation. An operation in progress holds a node for a moment (an
+   * enqueue before it links it, a dequeue until it frees the old dummy), so under concurrency
+   * `false` can come a value or two earlier: retry, as for a full queue. Nodes that other handles
+   * keep (`spareNodes`, `batchEnqueues`) are not available either.
    *
    * @param value - an integer from 0 to 2^31 − 1 (a handle the caller maps to its payload).
    * @throws TypeError or RangeError when `value` is not such an integer.
@@ -179,12 +206,15 @@ export abstract class SharedQueue {
 
   /**
    * How many values the queue holds: exact when no other thread is using it, an estimate under
-   * concurrency (the head and tail tags count dequeues and enqueues, read one after the other).
+   * concurrency (every node records its position in the order of enqueues; this reads the tail's
+   * and the head's, one after the other).
    */
   size(): number {
-    const tail = Atomics.load(this.words, TAIL);
-    const head = Atomics.load(this.words, HEAD);
-    const size = Number(BigInt.asIntN(32, (tail >> 32n) - (head >> 32n)));
+    const ints = this.ints;
+    const mask = this.indexMask;
+    const tail = Atomics.load(ints, TAIL) & mask;
+    const head = Atomics.load(ints, HEAD) & mask;
+    const size = ((ints[slot(tail, POSITION)] as number) - (ints[slot(head, POSITION)] as number)) | 0;
     return size < 0 ? 0 : size > this.capacity ? this.capacity : size;
   }
 

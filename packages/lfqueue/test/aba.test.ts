@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { QueueHooks } from '../src/hooks.js';
+import { HEAD } from '../src/layout.js';
 
 const HOOKS = Symbol.for('beamish.lfqueue.hooks');
 
@@ -15,12 +16,14 @@ afterEach(() => {
 });
 
 /**
- * A dequeuer reads the head (the dummy node d) and the value of the first node, and is delayed
- * just before its CAS. Meanwhile the queue is emptied, d is freed, reused for a new value that is
- * dequeued in turn, and d is the dummy at the head once more. The delayed CAS then compares the
- * head with what it read: with tags the word has changed and the CAS fails; without them the head
- * looks untouched, the CAS succeeds, the stale value is returned a second time and the head is
- * moved onto a freed node.
+ * A dequeuer reads the head (the dummy node d) and the value of the first node, 10, and is delayed
+ * just before its CAS. Meanwhile values are dequeued and enqueued one at a time until d, freed and
+ * reused, is the dummy at the head once more (the pool is first in, first out, so that takes a few
+ * rounds) with one value, the last enqueued, behind it. The delayed CAS then compares the head with
+ * what it read: with generations the word has changed and the CAS fails; without them the head
+ * looks untouched, the CAS succeeds, and the stale 10 is returned a second time.
+ *
+ * Returns what the interleaved dequeues returned, and what the delayed one returned.
  */
 async function delayedDequeue(kind: 'LMSQueue' | 'MSQueue', untagged: boolean) {
   let interleave: (() => void) | undefined;
@@ -33,29 +36,37 @@ async function delayedDequeue(kind: 'LMSQueue' | 'MSQueue', untagged: boolean) {
     },
   });
   const queue = (kind === 'LMSQueue' ? LMSQueue : MSQueue).create({ capacity: 2 });
-  const returned: Array<number | undefined> = [];
+  const words = new Int32Array(queue.buffer);
+  const mask = 2 ** 3 - 1; // 4 nodes: 3 index bits
+  const meanwhile: Array<number | undefined> = [];
   queue.tryEnqueue(10);
+  const d = (words[HEAD] as number) & mask;
+  let value = 20;
   interleave = () => {
-    returned.push(queue.tryDequeue());
-    queue.tryEnqueue(20);
-    returned.push(queue.tryDequeue());
+    do {
+      meanwhile.push(queue.tryDequeue());
+      queue.tryEnqueue(value++);
+    } while (((words[HEAD] as number) & mask) !== d);
   };
-  returned.push(queue.tryDequeue()); // the delayed one finishes last
-  // A corrupt queue may now loop for ever: only the tagged one is used further.
-  if (untagged) return returned;
-  queue.tryEnqueue(30);
-  queue.tryEnqueue(40);
-  returned.push(queue.tryDequeue(), queue.tryDequeue(), queue.tryDequeue());
-  return returned;
+  const delayed = queue.tryDequeue();
+  return { meanwhile, delayed, last: value - 1, queue };
 }
 
-describe.each(['LMSQueue', 'MSQueue'] as const)('%s tags against ABA', (kind) => {
+describe.each(['LMSQueue', 'MSQueue'] as const)('%s generations against ABA', (kind) => {
   it('make a CAS delayed across the reuse of its node fail and retry', async () => {
-    expect(await delayedDequeue(kind, false)).toEqual([10, 20, undefined, 30, 40, undefined]);
+    const { meanwhile, delayed, last, queue } = await delayedDequeue(kind, false);
+    expect(meanwhile).toEqual([10, ...Array.from({ length: last - 20 }, (_, i) => 20 + i)]);
+    expect(meanwhile.length).toBeGreaterThan(1); // d came back only after other nodes were used
+    expect(delayed).toBe(last);
+    queue.tryEnqueue(30);
+    queue.tryEnqueue(40);
+    expect([queue.tryDequeue(), queue.tryDequeue(), queue.tryDequeue()]).toEqual([30, 40, undefined]);
   });
 
   it('are what stands between that CAS and a corrupt queue', async () => {
-    // Without tags, the delayed dequeue returns 10 a second time, from a node that was freed.
-    expect(await delayedDequeue(kind, true)).toEqual([10, 20, 10]);
+    // Without generations, the delayed dequeue returns 10 a second time, from a node that was freed.
+    const { meanwhile, delayed } = await delayedDequeue(kind, true);
+    expect(meanwhile[0]).toBe(10);
+    expect(delayed).toBe(10);
   });
 });

@@ -29,8 +29,11 @@ describe.each([
     expect(() => Queue.attach(other.buffer)).toThrow(TypeError);
     expect(() => Queue.attach(other.buffer)).toThrow(new RegExp(`not an ${name}`));
     const newer = Queue.create({ capacity: 4 });
-    new Int32Array(newer.buffer)[1] = 3; // a later layout version
-    expect(() => Queue.attach(newer.buffer)).toThrow(/layout version 3/);
+    new Int32Array(newer.buffer)[1] = 4; // a later layout version
+    expect(() => Queue.attach(newer.buffer)).toThrow(/layout version 4/);
+    const older = Queue.create({ capacity: 4 });
+    new Int32Array(older.buffer)[1] = 2; // the layout of 64-bit words, before this one
+    expect(() => Queue.attach(older.buffer)).toThrow(/layout version 2; this \w+ reads version 3/);
   });
 
   it('refuses a negative or non-numeric timeout', () => {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { LMSQueue, MSQueue, SharedQueue } from '../src/index.js';
+import type { NodePool } from '../src/node-pool.js';
 import {
   type CheckOptions,
   checkQueueHistory,
@@ -413,8 +414,9 @@ function recorder() {
 }
 
 /** The node pool of a queue handle: an internal, reached through a cast (the source stays as it is). */
-function freeListOf(queue: SharedQueue): { pop(): number; push(node: number): void } {
-  return (queue as unknown as { freeList: { pop(): number; push(node: number): void } }).freeList;
+/** The node pool of a handle, whose take and give a test can wrap. */
+function poolOf(queue: SharedQueue): NodePool {
+  return (queue as unknown as { pool: NodePool }).pool;
 }
 
 describe.each(kinds)('%s', (kind, Queue) => {
@@ -463,17 +465,17 @@ describe.each(kinds)('%s', (kind, Queue) => {
     const { history, enqueue, dequeue } = recorder();
     enqueue(b, 1, 1);
     enqueue(b, 2, 1);
-    const pool = freeListOf(a);
-    const push = pool.push.bind(pool);
+    const pool = poolOf(a);
+    const give = pool.give.bind(pool);
     let paused = false;
-    pool.push = (node) => {
+    pool.give = (first, last) => {
       if (!paused) {
         paused = true;
         dequeue(b, 1);
         enqueue(b, 3, 1);
         enqueue(b, 4, 1);
       }
-      push(node);
+      give(first, last);
     };
     dequeue(a, 0);
 
@@ -490,17 +492,17 @@ describe.each(kinds)('%s', (kind, Queue) => {
     const a = Queue.create({ capacity: 1 });
     const b = Queue.attach(a.buffer);
     const { history, enqueue, dequeue } = recorder();
-    const pool = freeListOf(a);
-    const pop = pool.pop.bind(pool);
+    const pool = poolOf(a);
+    const take = pool.take.bind(pool);
     let paused = false;
-    pool.pop = () => {
-      const node = pop();
+    pool.take = (into, max) => {
+      const taken = take(into, max);
       if (!paused) {
         paused = true;
         enqueue(b, 2, 1);
         dequeue(b, 1);
       }
-      return node;
+      return taken;
     };
     enqueue(a, 1, 0);
 

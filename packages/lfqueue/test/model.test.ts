@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LMSQueue, MAX_VALUE, MSQueue } from '../src/index.js';
-import { startTagsAt } from './support/tags.js';
+import { HEAD, TAIL } from '../src/layout.js';
+import { lastGeneration, startAt } from './support/generations.js';
 
 const kinds = [
   ['LMSQueue', LMSQueue],
@@ -84,18 +85,19 @@ describe.each(kinds)('%s against an array', (_name, Queue) => {
     );
   }, 30_000);
 
-  it('stays a bounded FIFO as its tags pass 2^31 and 2^32', () => {
-    // Tags live in the high half of a signed 64-bit word: at 2^31 the word turns negative, at 2^32
-    // the tag wraps to 0. Start an empty queue just before either and cross it.
+  it('stays a bounded FIFO as its generations wrap and its positions pass 2^31 and 2^32', () => {
+    // A generation fills the high bits of a word: past the last one the word's sign flips, and the
+    // next is 0. Positions (for size()) are int32s that overflow at 2^31 and wrap at 2^32. Start an
+    // empty queue just before both and cross them.
     fc.assert(
       fc.property(
-        fc.constantFrom(0x7fff_fff0, 0xffff_fff0),
+        fc.constantFrom(0x7fff_fff0, -16),
         fc.integer({ min: 1, max: 8 }),
         fc.array(fc.tuple(fc.integer({ min: 0, max: 1 }), command), { minLength: 40, maxLength: 200 }),
-        (tag, capacity, steps) => {
+        (position, capacity, steps) => {
           // Up to 8 values: no handle keeps spare nodes, so `capacity` is exact for both.
           const first = Queue.create({ capacity });
-          startTagsAt(first.buffer, tag);
+          startAt(first.buffer, lastGeneration(first.buffer) - 1, position);
           const handles = [first, Queue.attach(first.buffer)];
           const model: number[] = [];
           for (const [at, c] of steps) applyToBoth(handles[at] as LMSQueue | MSQueue, c, model, capacity);
@@ -104,6 +106,33 @@ describe.each(kinds)('%s against an array', (_name, Queue) => {
       { numRuns: 200 },
     );
   }, 30_000);
+
+  it('recycles nodes first in, first out: a freed node waits behind every other free node', () => {
+    // What keeps a generation from coming round while a delayed CAS waits (see src/pointer.ts).
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 12 }),
+        fc.array(command, { maxLength: 300 }),
+        (capacity, commands) => {
+          const queue = Queue.create({ capacity, spareNodes: 0 });
+          const words = new Int32Array(queue.buffer);
+          const node = (at: number) => (words[at] as number) & (2 ** (32 - Math.clz32(capacity + 2)) - 1);
+          // The pool hands out the node at its head and keeps the next as its dummy.
+          const free = Array.from({ length: capacity + 1 }, (_, i) => i + 1);
+          for (const c of commands) {
+            if (c.kind === 'enqueue') {
+              if (queue.tryEnqueue(c.value)) expect(node(TAIL)).toBe(free.shift());
+              else expect(free).toHaveLength(1);
+            } else if (c.kind === 'dequeue') {
+              const dummy = node(HEAD);
+              if (queue.tryDequeue() !== undefined) free.push(dummy);
+            }
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
 
   it('recycles every node many times over without losing one', () => {
     const queue = Queue.create({ capacity: 3 });

@@ -11,28 +11,35 @@ describe.each([
     for (let i = 0; i < count; i++) expect(consumer.tryDequeue()).toBe(i);
   }
 
-  it('are kept by the dequeuing handle until it finds the queue empty', () => {
-    const producer = Queue.create({ capacity: 64 }); // keeps up to 4
+  it('are collected by the dequeuing handle and given back four at a time, or when it finds the queue empty', () => {
+    const producer = Queue.create({ capacity: 64 }); // a handle collects up to 4
     const consumer = Queue.attach(producer.buffer);
-    cycle(producer, consumer, 64);
-    // The consumer holds 4 freed nodes: the producer finds the queue full 4 values early...
-    for (let i = 0; i < 60; i++) expect(producer.tryEnqueue(i)).toBe(true);
-    expect(producer.tryEnqueue(60)).toBe(false);
-    // ...until a dequeue that finds the queue empty gives them back.
-    for (let i = 0; i < 60; i++) expect(consumer.tryDequeue()).toBe(i);
+    cycle(producer, consumer, 3);
+    // The consumer holds the 3 nodes it freed: the producer finds the queue full 3 values early...
+    for (let i = 0; i < 61; i++) expect(producer.tryEnqueue(i)).toBe(true);
+    expect(producer.tryEnqueue(61)).toBe(false);
+    // ...until a fourth freed node sends all four back in one CAS.
+    expect(consumer.tryDequeue()).toBe(0);
+    for (let i = 0; i < 4; i++) expect(producer.tryEnqueue(i)).toBe(true);
+    expect(producer.tryEnqueue(4)).toBe(false);
+    // A dequeue that finds the queue empty gives back what the handle holds.
+    for (let i = 1; i < 61; i++) expect(consumer.tryDequeue()).toBe(i);
+    for (let i = 0; i < 4; i++) expect(consumer.tryDequeue()).toBe(i);
+    cycle(producer, consumer, 2); // it holds the 2 nodes it freed since it last gave four back
     expect(consumer.tryDequeue()).toBeUndefined();
     for (let i = 0; i < 64; i++) expect(producer.tryEnqueue(i)).toBe(true);
     expect(producer.tryEnqueue(64)).toBe(false);
   });
 
-  it('go back on releaseSpares(), and are used first by the same handle', () => {
+  it("go back on releaseSpares(), and when the handle's own enqueue finds the pool empty", () => {
     const producer = Queue.create({ capacity: 64 });
     const consumer = Queue.attach(producer.buffer);
     cycle(producer, consumer, 10);
     consumer.releaseSpares();
     for (let i = 0; i < 64; i++) expect(producer.tryEnqueue(i)).toBe(true);
     expect(producer.tryEnqueue(64)).toBe(false);
-    // A single handle reuses its own spares: it sees the exact capacity whatever it does.
+    // A handle alone gives back the nodes it freed when its enqueue finds the pool empty: it sees
+    // the exact capacity whatever it does.
     const alone = Queue.create({ capacity: 64 });
     cycle(alone, alone, 64);
     cycle(alone, alone, 64);

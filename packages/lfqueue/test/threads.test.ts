@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { QueueCounters, SharedQueue } from '../src/index.js';
-import { startTagsAt } from './support/tags.js';
+import { lastGeneration, startAt } from './support/generations.js';
 import { kinds, useWorkers } from './support/workers.js';
 
 /*
@@ -136,7 +136,7 @@ const scenarios: {
   consumers: ConsumerMode[];
   capacity: number;
   /** Where the head's and tail's tags start (0 in a new queue). */
-  startTag?: number;
+  nearWraps?: boolean;
 }[] = [
   {
     name: '2 producers and 2 consumers (one spinning, one sleeping on the doorbell)',
@@ -147,17 +147,17 @@ const scenarios: {
   { name: '1 producer and 1 spinning consumer', producers: 1, consumers: ['spin'], capacity: 1024 },
   { name: '1 producer and 1 sleeping consumer', producers: 1, consumers: ['blocking'], capacity: 64 },
   {
-    // Past 2^31 a tagged word reads back negative: every kept or computed word must match a read.
-    name: '2 producers and 2 spinning consumers, tags passing 2^31',
+    // Every node's generation wraps to 0 about a third of the way through, and positions pass 2^31.
+    name: '2 producers and 2 spinning consumers, generations wrapping',
     producers: 2,
     consumers: ['spin', 'spin'],
     capacity: 64,
-    startTag: 0x7fff_c000,
+    nearWraps: true,
   },
 ];
 
 describe.each(kinds)('%s across threads', (kind, Queue) => {
-  for (const { name, producers, consumers, capacity, startTag = 0 } of scenarios) {
+  for (const { name, producers, consumers, capacity, nearWraps = false } of scenarios) {
     it(
       `delivers ${ITEMS} items exactly once and in each producer's order: ${name}`,
       async () => {
@@ -165,7 +165,7 @@ describe.each(kinds)('%s across threads', (kind, Queue) => {
         const total = perProducer * producers;
         expect(perProducer).toBeGreaterThan(2 * capacity); // the queue fills, and every node is reused
         const queue = Queue.create({ capacity });
-        startTagsAt(queue.buffer, startTag);
+        if (nearWraps) startAt(queue.buffer, lastGeneration(queue.buffer) - 1000, 0x7fff_c000);
         // [0] items consumed, [1] set when a producer first finds the queue full, [2] producers done.
         const control = new SharedArrayBuffer(16);
         const common = { kind, buffer: queue.buffer, control, producers, perProducer, total };
