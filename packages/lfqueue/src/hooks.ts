@@ -4,14 +4,15 @@
  *
  * A test sets `globalThis[Symbol.for('beamish.lfqueue.hooks')]` before it imports the package (in a
  * worker too), to delay the optimistic `prev` store of `LMSQueue` and so force `fixList`, to pause
- * a dequeue just before its CAS, or to take the tags away and watch ABA corrupt the queue.
+ * a dequeue just before its CAS, or to take the generations away and watch ABA corrupt the queue.
  */
 export interface QueueHooks {
-  /** Tags never change: the queue becomes the untagged algorithm, open to ABA. */
+  /** Generations never change: the queue becomes the untagged algorithm, open to ABA. */
   readonly untagged?: boolean;
   /**
-   * Called by `LMSQueue` after an enqueue's CAS on the tail, instead of the `prev` store; it must
-   * call `store()` itself, now or later (or never, to leave the link for `fixList`).
+   * Called by `LMSQueue` after an enqueue's CAS on the tail, and by the node pool after a give's CAS
+   * on the pool's tail, instead of the `prev` store; it must call `store()` itself, now or later (or
+   * never, to leave the link for `fixList`).
    */
   deferPrevStore?: ((store: () => void) => void) | undefined;
   /** Called by a dequeue that has read everything and is about to CAS the head. */

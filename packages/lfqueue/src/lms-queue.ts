@@ -27,7 +27,7 @@ const NO_GUESS = -1;
  * The list is doubly linked. An enqueue sets its node's `next` (towards the head), swings the tail
  * with one CAS, and only then stores the old tail's `prev` with a plain store: no second CAS, which
  * is what makes it cheaper than Michael and Scott's queue. A dequeue reads the value through
- * `head.prev`; when that link is missing or stale — its tag does not match the head's — it walks
+ * `head.prev`; when that link is missing or stale — its generation does not match the head's — it walks
  * from the tail along the reliable `next` links and repairs the `prev` links (`fixList`).
  * Its free nodes wait in a FIFO pool that is such a list too (`NodePool`).
  *

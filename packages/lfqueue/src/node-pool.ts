@@ -104,7 +104,10 @@ export class NodePool {
       ints[slot(first, POOL_NEXT)] = tail; // published by the CAS
       if (Atomics.compareExchange(ints, POOL_TAIL, tail, lastWord) === tail) {
         // The optimistic step, as in the queue: the old tail's prev, after the CAS, without one.
-        Atomics.store(ints, slot(tail & mask, POOL_PREV), (tail & ~mask) | first);
+        const prev = slot(tail & mask, POOL_PREV);
+        const link = (tail & ~mask) | first;
+        if (hooks?.deferPrevStore === undefined) Atomics.store(ints, prev, link);
+        else hooks.deferPrevStore(() => Atomics.store(ints, prev, link));
         return;
       }
     }

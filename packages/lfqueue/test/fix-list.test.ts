@@ -19,7 +19,7 @@ beforeAll(async () => {
   ({ LMSQueue } = await import('../src/index.js'));
 });
 
-describe('LMSQueue fixList', () => {
+describe('LMSQueue fixList, in the queue and in its node pool', () => {
   it('repairs prev links that were never stored', () => {
     policy = 'defer';
     pending.length = 0;
@@ -45,7 +45,7 @@ describe('LMSQueue fixList', () => {
     }
     expect(queue.tryDequeue()).toBeUndefined();
     expect(queue.counters()).toEqual({ operations: 4, casFailures: 0, fixLists: 0 });
-    // The late stores land on nodes the head has passed, with tags that no longer match.
+    // The late stores land on nodes the head has passed, with generations that no longer match.
     for (const store of pending.splice(0)) store();
     policy = 'now';
     queue.tryEnqueue(3);
@@ -61,11 +61,11 @@ describe('LMSQueue fixList', () => {
     queue.tryEnqueue(2);
     expect([queue.tryDequeue(), queue.tryDequeue()]).toEqual([1, 2]);
     const stale = pending.splice(0);
-    expect(stale).toHaveLength(2);
+    expect(stale).toHaveLength(4); // two of the queue's, and two of the pool's as the dequeues gave nodes back
     policy = 'now';
     queue.tryEnqueue(3);
     queue.tryEnqueue(4);
-    // The late stores now land on reused nodes, with the tags of their former lives.
+    // The late stores now land on reused nodes, with the generations of their former lives.
     for (const store of stale) store();
     expect([queue.tryDequeue(), queue.tryDequeue(), queue.tryDequeue()]).toEqual([3, 4, undefined]);
   });

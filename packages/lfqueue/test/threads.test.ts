@@ -113,7 +113,7 @@ const perfect = { missing: 0, duplicated: 0, unknown: 0, outOfOrder: 0, samples:
 
 /**
  * Checks, with no other thread left, that `queue` is empty and that its node pool is whole: exactly
- * `capacity` enqueues succeed (a leaked node would make one fail, a node on the free list twice
+ * `capacity` enqueues succeed (a leaked node would make one fail, a node in the pool twice
  * would let one more through or hand one node out twice) and come back out in order.
  */
 function expectEmptyAndWhole(queue: SharedQueue): void {
@@ -135,7 +135,7 @@ const scenarios: {
   producers: number;
   consumers: ConsumerMode[];
   capacity: number;
-  /** Where the head's and tail's tags start (0 in a new queue). */
+  /** Start with every generation 1,000 short of its wrap, and positions just below 2^31. */
   nearWraps?: boolean;
 }[] = [
   {
@@ -203,8 +203,8 @@ describe.each(kinds)('%s across threads', (kind, Queue) => {
     async () => {
       const threads = 4;
       const capacity = 4;
-      // Every enqueue takes a node from the free list and every dequeue puts one back: 500,000
-      // enqueues by default over the 5 nodes (the capacity, plus the dummy).
+      // Every enqueue takes a node from the pool and every dequeue gives one back: 500,000
+      // enqueues by default over the 6 nodes (the capacity, plus the queue's and the pool's dummies).
       const rounds = Math.round(125_000 * SCALE);
       const queue = Queue.create({ capacity });
       const control = new SharedArrayBuffer(4);

@@ -1,8 +1,8 @@
-// A thread of the free-list test in threads.test.ts. Plain ESM JavaScript, since Node 20 cannot
+// A thread of the node-pool test in threads.test.ts. Plain ESM JavaScript, since Node 20 cannot
 // load TypeScript in a worker: it imports the built package (packages/lfqueue/dist).
 //
 // Thread `id` of `threads` does `rounds` enqueue/dequeue pairs on a queue of a few nodes, so that
-// every node goes through the free list over and over while the other threads do the same. It
+// every node goes through the pool over and over while the other threads do the same. It
 // enqueues the values id, id + threads, id + 2 * threads, … (retrying while the queue is full) and
 // records every value it dequeues (retrying while the queue is empty: with its own value in the
 // queue, or taken by another thread that left one of its own, something is always there for it).
