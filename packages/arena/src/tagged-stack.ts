@@ -1,5 +1,3 @@
-// The same tagged Treiber stack as @beamish/lfqueue's src/free-list.ts: the packages depend on
-// nothing of ours, so a fix to its ABA protection belongs in both.
 /**
  * A lock-free LIFO of small integers (Treiber's stack) whose links live in shared memory, so any
  * thread can push and pop.

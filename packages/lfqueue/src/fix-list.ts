@@ -1,3 +1,4 @@
+import { hooks } from './hooks.js';
 import { slot } from './layout.js';
 
 /** The fields of one optimistic list: its head word, and the links of its nodes. */
@@ -14,9 +15,14 @@ export interface ListFields {
  * repair have been dequeued.
  *
  * A node's `next` is the word of the node before it, carrying that node's generation; the `prev`
- * it implies for that node is `<node, that generation>`. A walk that wanders into a node's newer
- * life (the head moved while it read) writes only links that are right for that life, or carry a
- * generation that has passed.
+ * it implies for that node is `<node, that generation>`. A `next` is trusted only if the head has
+ * not moved between the check before it was read and the one after: then no node was freed in
+ * between, `current` was in the list while its `next` was read, and that `next` is final. Without
+ * the second check, a walk delayed while `current` was freed and taken by a producer could read the
+ * `next` that producer wrote before a CAS that then fails, and point a live node's `prev` at a node
+ * that never follows it (a value lost, a node leaked: `test/fix-list.test.ts` builds that
+ * interleaving). A store delayed after the checks carries a generation that has passed if its node
+ * has been recycled meanwhile, and is ignored.
  */
 export function fixList(
   ints: Int32Array,
@@ -28,7 +34,9 @@ export function fixList(
   let current = tail;
   while (current !== head && Atomics.load(ints, list.head) === head) {
     const node = current & indexMask;
+    hooks?.fixListStep?.(list.head, current);
     const before = Atomics.load(ints, slot(node, list.next));
+    if (Atomics.load(ints, list.head) !== head) return;
     const beforeNode = before & indexMask;
     if (beforeNode === indexMask) return; // a null next: `current` has left the list
     const link = (before & ~indexMask) | node;

@@ -4,7 +4,8 @@
  *
  * A test sets `globalThis[Symbol.for('beamish.lfqueue.hooks')]` before it imports the package (in a
  * worker too), to delay the optimistic `prev` store of `LMSQueue` and so force `fixList`, to pause
- * a dequeue just before its CAS, or to take the generations away and watch ABA corrupt the queue.
+ * a dequeue just before its CAS or a repair before it reads a link, or to take the generations away
+ * and watch ABA corrupt the queue.
  */
 export interface QueueHooks {
   /** Generations never change: the queue becomes the untagged algorithm, open to ABA. */
@@ -15,6 +16,12 @@ export interface QueueHooks {
    * never, to leave the link for `fixList`).
    */
   deferPrevStore?: ((store: () => void) => void) | undefined;
+  /**
+   * Called by `fixList` at each step, after it has checked the head and before it reads `current`'s
+   * `next`; `list` is the int32 index of the head word of the list it repairs (the queue's or the
+   * pool's).
+   */
+  fixListStep?: ((list: number, current: number) => void) | undefined;
   /** Called by a dequeue that has read everything and is about to CAS the head. */
   beforeHeadCas?: (() => void) | undefined;
 }

@@ -18,8 +18,8 @@ const POOL: ListFields = { head: POOL_HEAD, next: POOL_NEXT, prev: POOL_PREV };
  * nodes would hand the same two or three nodes out again and again, and wrap their generations
  * within milliseconds.
  *
- * Like the queue, the pool always keeps a dummy: the node at its head is never handed out, and a
- * take hands out the nodes it moves the head past.
+ * Like the queue, the pool always keeps one node, its dummy, at its head: a take moves the head on
+ * and hands out the nodes it passes, the old dummy first, so the pool never gives its last node.
  */
 export class NodePool {
   readonly #ints: Int32Array;
@@ -37,9 +37,13 @@ export class NodePool {
    * in pool order, and returns how many it took: 0 when the pool holds nothing but its dummy. Each
    * node taken begins a new generation.
    *
-   * The walk reads `prev` links with plain loads. A link that carries the generation of the node
-   * it belongs to was written for this stay of that node in the pool and is right; anything else
-   * ends the walk. If the head moved meanwhile, the CAS fails.
+   * The walk reads `prev` links and generations with plain loads (see the README's node pool for
+   * why that is enough). A link that carries the generation of the node it belongs to was written
+   * for this stay of that node in the pool and is right; anything else ends the walk. If the head
+   * moved meanwhile, the CAS fails.
+   *
+   * Every node taken starts a new generation, used or not: a handle that gives unused nodes back
+   * after every enqueue spends generations up to `max` times as fast.
    */
   take(into: Int32Array, max: number): number {
     const ints = this.#ints;

@@ -25,8 +25,10 @@ export interface HandleOptions {
    *
    * The nodes of a batch that the handle has not used yet are its own: other handles can find the
    * queue full up to that many nodes early, and they come back only through `releaseSpares()`. Call
-   * it when the handle is done; a thread that ends without doing so loses them for good. Leave it
-   * off for handles that enqueue now and then, or for many handles on one small queue.
+   * it when the handle is done, not after every burst: every node a batch takes starts a new
+   * generation whether it is used or not, and generations are what protects the queue from ABA (see
+   * the README). A thread that ends without calling it loses the nodes for good. Leave batches off
+   * for handles that enqueue now and then, or for many handles on one small queue.
    *
    * @defaultValue false
    * @example
@@ -173,7 +175,8 @@ export abstract class SharedQueue {
   /**
    * Gives the nodes this handle keeps back to the shared pool: those its dequeues freed, and those
    * its enqueues took in a batch and have not used. A dequeue that finds the queue empty gives back
-   * the first kind by itself; call this when a handle stops using the queue.
+   * the first kind by itself; call this when a handle stops using the queue (with `batchEnqueues`,
+   * not after every burst: see there).
    */
   releaseSpares(): void {
     this.#giveFreed();

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LMSQueue, MAX_VALUE, MSQueue } from '../src/index.js';
 import { HEAD, TAIL } from '../src/layout.js';
+import { nextGeneration, pointer } from '../src/pointer.js';
 import { lastGeneration, startAt } from './support/generations.js';
 
 const kinds = [
@@ -160,5 +161,19 @@ describe.each(kinds)('%s against an array', (_name, Queue) => {
     expect(() => queue.tryEnqueue('3' as never)).toThrow(/value must be an integer.*got "3"/);
     expect(queue.size()).toBe(2);
     expect([queue.tryDequeue(), queue.tryDequeue(), queue.tryDequeue()]).toEqual([0, MAX_VALUE, undefined]);
+  });
+});
+
+describe('pointer words', () => {
+  it('use every bit above the index for the generation, which wraps to 0 only past the last', () => {
+    for (const indexBits of [2, 11, 17, 27]) {
+      const last = 2 ** (32 - indexBits) - 1;
+      expect(nextGeneration(last - 1, indexBits)).toBe(last);
+      expect(nextGeneration(last, indexBits)).toBe(0);
+      // The last generation fills the word's top bit: the word is negative, and holds its index.
+      expect(pointer(1, last, indexBits)).toBeLessThan(0);
+      expect(pointer(1, last, indexBits) >>> indexBits).toBe(last);
+      expect(pointer(1, last, indexBits) & (2 ** indexBits - 1)).toBe(1);
+    }
   });
 });
