@@ -22,6 +22,8 @@ export interface QueueHooks {
    * pool's).
    */
   fixListStep?: ((list: number, current: number) => void) | undefined;
+  /** Called by `MSQueue`'s enqueue that has read the last node's null `next` and is about to CAS it. */
+  beforeLinkCas?: (() => void) | undefined;
   /** Called by a dequeue that has read everything and is about to CAS the head. */
   beforeHeadCas?: (() => void) | undefined;
 }

@@ -72,6 +72,7 @@ export class MSQueue extends SharedQueue {
       if (tail !== Atomics.load(ints, TAIL)) continue;
       if ((next & mask) === mask) {
         ints[slot(node, POSITION)] = ((ints[slot(last, POSITION)] as number) + 1) | 0;
+        hooks?.beforeLinkCas?.();
         if (Atomics.compareExchange(ints, lastNext, next, (next & ~mask) | node) === next) break;
       } else {
         // The tail lags behind a linked node: help it along.

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { QueueHooks } from '../src/hooks.js';
-import { HEAD } from '../src/layout.js';
+import { GENERATION, HEAD, NEXT, POOL_HEAD, slot, TAIL } from '../src/layout.js';
+import type { NodePool } from '../src/node-pool.js';
 
 const HOOKS = Symbol.for('beamish.lfqueue.hooks');
 
@@ -68,5 +69,60 @@ describe.each(['LMSQueue', 'MSQueue'] as const)('%s generations against ABA', (k
     const { meanwhile, delayed } = await delayedDequeue(kind, true);
     expect(meanwhile[0]).toBe(10);
     expect(delayed).toBe(10);
+  });
+});
+
+/**
+ * Michael and Scott's other CAS: an enqueuer reads the last node l and its null next, and is
+ * delayed just before it CASes that next to link its own node. Meanwhile l is dequeued, freed and
+ * taken by a producer that has written l's null next for its new life and not linked l yet. The
+ * delayed CAS then compares l's next with what it read: with generations the null carries l's
+ * generation, which has moved on, and the CAS fails; without them it succeeds, and the value is
+ * linked behind a node that is not in the queue.
+ *
+ * Returns what the queue delivers afterwards.
+ */
+async function delayedLink(untagged: boolean) {
+  let interleave: (() => void) | undefined;
+  const { MSQueue } = await load({
+    untagged,
+    beforeLinkCas: () => {
+      const run = interleave;
+      interleave = undefined;
+      run?.();
+    },
+  });
+  const queue = MSQueue.create({ capacity: 2, spareNodes: 0 });
+  const words = new Int32Array(queue.buffer);
+  const mask = 2 ** 3 - 1;
+  const pool = (queue as unknown as { pool: NodePool }).pool;
+  const l = (words[TAIL] as number) & mask; // the dummy of the empty queue
+  const taken = new Int32Array(1);
+  interleave = () => {
+    // l goes: 1 is enqueued behind it and dequeued, which frees l to the pool...
+    queue.tryEnqueue(1);
+    queue.tryDequeue();
+    // ...where it waits behind the other free nodes; take them and give them back.
+    while (((words[POOL_HEAD] as number) & mask) !== l) {
+      pool.take(taken, 1);
+      pool.give(taken[0] as number, taken[0] as number);
+    }
+    // A producer takes l and writes its null next, <null, l's generation>, as its enqueue does.
+    pool.take(taken, 1);
+    const generation = untagged ? 0 : (words[slot(l, GENERATION)] as number);
+    words[slot(l, NEXT)] = (generation << 3) | mask;
+  };
+  const accepted = queue.tryEnqueue(2); // the delayed one
+  pool.give(l, l); // the producer gives l back unlinked
+  return { accepted, delivered: [queue.tryDequeue(), queue.tryDequeue()] };
+}
+
+describe('MSQueue generations on next links', () => {
+  it('make a link CAS delayed across the reuse of its node fail and retry', async () => {
+    expect(await delayedLink(false)).toEqual({ accepted: true, delivered: [2, undefined] });
+  });
+
+  it('are what stands between that CAS and a lost value', async () => {
+    expect(await delayedLink(true)).toEqual({ accepted: true, delivered: [undefined, undefined] });
   });
 });
