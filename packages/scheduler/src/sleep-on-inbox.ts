@@ -40,25 +40,50 @@ export function sleepOnInbox(
       scheduler.wake();
     });
   };
+  /** Set by `idle` when a turn that `spin` started ends with nothing to run. */
+  let turnWentIdle = false;
   const spin = () => {
     // A reply that comes within a few microseconds is taken without a trip round the event loop.
     // What this turn sent goes first (it would go at the end of this callback): the reply waited for
     // may depend on it.
     channel.flush();
     const until = Math.min(spinUntil, performance.now() + SPIN_IN_PLACE_MS);
-    while (!stopped && channel.depth(index) === 0 && performance.now() < until);
-    if (stopped) spinning = false;
-    else if (channel.depth(index) > 0) {
-      spinning = false;
-      scheduler.turnNow(); // already in an event-loop callback: no need for another trip
-    } else if (performance.now() < spinUntil) setImmediate(spin);
+    for (;;) {
+      while (!stopped && channel.depth(index) === 0 && performance.now() < until);
+      if (stopped) {
+        spinning = false;
+        return;
+      }
+      if (channel.depth(index) === 0) break;
+      // Already in an event-loop callback: no need for another trip. A turn that leaves nothing to
+      // run calls `idle`, which finds this spin still going and only notes it; the spin then goes
+      // on here, in this loop. Called from inside the turn instead, it would start the next turn
+      // inside this one, and messages that keep coming would nest turns until the stack overflowed.
+      turnWentIdle = false;
+      scheduler.turnNow();
+      if (!turnWentIdle) {
+        spinning = false; // the turn left work to run, and has woken the scheduler for it
+        return;
+      }
+      spinUntil = performance.now() + spinMs;
+      channel.flush();
+      if (performance.now() >= until) {
+        setImmediate(spin); // timers and I/O get their trip round the loop
+        return;
+      }
+    }
+    if (performance.now() < spinUntil) setImmediate(spin);
     else {
       spinning = false;
       sleep();
     }
   };
   const idle = () => {
-    if (asleep || spinning || stopped) return;
+    if (spinning) {
+      turnWentIdle = true;
+      return;
+    }
+    if (asleep || stopped) return;
     if (spinMs <= 0) {
       sleep();
       return;
