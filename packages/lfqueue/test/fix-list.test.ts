@@ -32,6 +32,33 @@ beforeAll(async () => {
   ({ LMSQueue } = await import('../src/index.js'));
 });
 
+/**
+ * A new queue of capacity 3 with two handles that give every freed node back at once: `fixer`, whose
+ * repair a test pauses, and `other`, for everything else. `mask` takes a word's node index.
+ */
+function twoHandles() {
+  policy = 'now';
+  pending.length = 0;
+  const fixer = LMSQueue.create({ capacity: 3, spareNodes: 0 });
+  const other = LMSQueue.attach(fixer.buffer, { spareNodes: 0 });
+  return { fixer, other, ints: new Int32Array(fixer.buffer), mask: 7 }; // 5 nodes: 3 index bits
+}
+
+/**
+ * Checks that the empty queue of capacity 3 holds its whole capacity again: no node was lost, and
+ * none is in the pool twice.
+ */
+function expectWhole(queue: LMSQueueClass): void {
+  for (const value of [7, 8, 9]) expect(queue.tryEnqueue(value)).toBe(true);
+  expect(queue.tryEnqueue(10)).toBe(false);
+  expect([queue.tryDequeue(), queue.tryDequeue(), queue.tryDequeue(), queue.tryDequeue()]).toEqual([
+    7,
+    8,
+    9,
+    undefined,
+  ]);
+}
+
 describe('LMSQueue fixList, in the queue and in its node pool', () => {
   it('repairs prev links that were never stored', () => {
     policy = 'defer';
@@ -89,12 +116,7 @@ describe('LMSQueue fixList, in the queue and in its node pool', () => {
   // from it would send the next dequeue to a node that is not in the list.
 
   it('does not follow the next of a node freed and taken again while it paused', () => {
-    policy = 'now';
-    pending.length = 0;
-    const fixer = LMSQueue.create({ capacity: 3, spareNodes: 0 });
-    const other = LMSQueue.attach(fixer.buffer, { spareNodes: 0 });
-    const ints = new Int32Array(fixer.buffer);
-    const mask = 7; // 5 nodes: 3 index bits
+    const { fixer, other, ints, mask } = twoHandles();
     policy = 'defer';
     other.tryEnqueue(1); // the dummy's prev is never stored: the next dequeue repairs the list
     policy = 'now';
@@ -126,24 +148,11 @@ describe('LMSQueue fixList, in the queue and in its node pool', () => {
     poolOf(other).give(t, t); // the first producer's CAS failed: it gives t back
     expect(delivered).toEqual([1, 2, ...delivered.slice(2, -1), 200]);
     expect(fixer.tryDequeue()).toBeUndefined();
-    // Nothing lost or leaked: the empty queue holds its whole capacity again.
-    for (const value of [7, 8, 9]) expect(fixer.tryEnqueue(value)).toBe(true);
-    expect(fixer.tryEnqueue(10)).toBe(false);
-    expect([fixer.tryDequeue(), fixer.tryDequeue(), fixer.tryDequeue(), fixer.tryDequeue()]).toEqual([
-      7,
-      8,
-      9,
-      undefined,
-    ]);
+    expectWhole(fixer);
   });
 
   it('does not follow the pool next of a node taken and given again while it paused', () => {
-    policy = 'now';
-    pending.length = 0;
-    const fixer = LMSQueue.create({ capacity: 3, spareNodes: 0 });
-    const other = LMSQueue.attach(fixer.buffer, { spareNodes: 0 });
-    const ints = new Int32Array(fixer.buffer);
-    const mask = 7;
+    const { fixer, other, ints, mask } = twoHandles();
     for (const value of [1, 2, 3]) other.tryEnqueue(value); // the pool holds only its dummy
     policy = 'defer';
     expect(other.tryDequeue()).toBe(1); // gives a node back; the dummy's pool prev is never stored
@@ -176,15 +185,7 @@ describe('LMSQueue fixList, in the queue and in its node pool', () => {
     poolOf(other).give(b, b); // the first give retries, and succeeds
     for (const value of values) expect(fixer.tryDequeue()).toBe(value);
     expect(fixer.tryDequeue()).toBeUndefined();
-    // No node handed out twice or lost: the empty queue holds its whole capacity again.
-    for (const value of [7, 8, 9]) expect(fixer.tryEnqueue(value)).toBe(true);
-    expect(fixer.tryEnqueue(10)).toBe(false);
-    expect([fixer.tryDequeue(), fixer.tryDequeue(), fixer.tryDequeue(), fixer.tryDequeue()]).toEqual([
-      7,
-      8,
-      9,
-      undefined,
-    ]);
+    expectWhole(fixer);
   });
 
   it('stays a FIFO whatever happens to the optimistic stores', () => {
