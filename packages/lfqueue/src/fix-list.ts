@@ -22,7 +22,8 @@ export interface ListFields {
  * `next` that producer wrote before a CAS that then fails, and point a live node's `prev` at a node
  * that never follows it (a value lost, a node leaked: `test/fix-list.test.ts` builds that
  * interleaving). A store delayed after the checks carries a generation that has passed if its node
- * has been recycled meanwhile, and is ignored.
+ * has been recycled meanwhile: it is ignored, and if it overwrote a link of the node's new life, that
+ * link is repaired again when it is needed.
  */
 export function fixList(
   ints: Int32Array,

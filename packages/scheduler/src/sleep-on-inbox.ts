@@ -60,9 +60,19 @@ export function sleepOnInbox(
       // on here, in this loop. Called from inside the turn instead, it would start the next turn
       // inside this one, and messages that keep coming would nest turns until the stack overflowed.
       turnWentIdle = false;
-      scheduler.turnNow();
+      try {
+        scheduler.turnNow();
+      } catch (error) {
+        // A turn that throws has still ended, and may have left the spin to this loop: go on in
+        // the next callback, or nothing would look at the inbox again.
+        if (turnWentIdle && !stopped) setImmediate(spin);
+        else spinning = false;
+        throw error;
+      }
       if (!turnWentIdle) {
-        spinning = false; // the turn left work to run, and has woken the scheduler for it
+        // The turn left work to run and has woken the scheduler for it (or the group is stopping
+        // and took its idle hook away).
+        spinning = false;
         return;
       }
       spinUntil = performance.now() + spinMs;
