@@ -126,3 +126,41 @@ describe('MSQueue generations on next links', () => {
     expect(await delayedLink(true)).toEqual({ accepted: true, delivered: [undefined, undefined] });
   });
 });
+
+describe("MSQueue's enqueue", () => {
+  it("writes its node's null next with the node's generation, so that a linker delayed since the node's last life fails", async () => {
+    // Here the delayed linker is played by hand, and the producer that has taken the node again is
+    // the real enqueue, paused just before it links that node.
+    let interleave: (() => void) | undefined;
+    const { MSQueue } = await load({
+      beforeLinkCas: () => {
+        const run = interleave;
+        interleave = undefined;
+        run?.();
+      },
+    });
+    const queue = MSQueue.create({ capacity: 2, spareNodes: 0 });
+    const words = new Int32Array(queue.buffer);
+    const mask = 2 ** 3 - 1;
+    const pool = (queue as unknown as { pool: NodePool }).pool;
+    queue.tryEnqueue(1);
+    const l = (words[TAIL] as number) & mask;
+    const seen = words[slot(l, NEXT)] as number; // what a linker that read l as the last node saw
+    queue.tryEnqueue(2);
+    expect([queue.tryDequeue(), queue.tryDequeue()]).toEqual([1, 2]); // l is freed
+    const taken = new Int32Array(1);
+    while (((words[POOL_HEAD] as number) & mask) !== l) {
+      pool.take(taken, 1);
+      pool.give(taken[0] as number, taken[0] as number);
+    }
+    let linked: boolean | undefined;
+    interleave = () => {
+      // The enqueue below has taken l and written its null next; the delayed linker's CAS, which
+      // would link its own node (say node 0) behind l, runs now.
+      linked = Atomics.compareExchange(words, slot(l, NEXT), seen, seen & ~mask) === seen;
+    };
+    expect(queue.tryEnqueue(3)).toBe(true);
+    expect(linked).toBe(false);
+    expect([queue.tryDequeue(), queue.tryDequeue()]).toEqual([3, undefined]);
+  });
+});
