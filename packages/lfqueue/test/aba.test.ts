@@ -83,12 +83,35 @@ describe.each(['LMSQueue', 'MSQueue'] as const)('%s generations against ABA', (k
  * Returns what the queue delivers afterwards.
  */
 async function delayedLink(untagged: boolean) {
-  let interleave: (() => void) | undefined;
+  const { queue, words, mask, pool, pauseNextLink, bringToFront } = await msQueueWithLinkPause(untagged);
+  const l = (words[TAIL] as number) & mask; // the dummy of the empty queue
+  pauseNextLink(() => {
+    // l goes: 1 is enqueued behind it and dequeued, which frees l to the pool, where it waits its
+    // turn...
+    queue.tryEnqueue(1);
+    queue.tryDequeue();
+    bringToFront(l);
+    // ...and a producer takes l and writes its null next, <null, l's generation>, as its enqueue does.
+    pool.take(new Int32Array(1), 1);
+    const generation = untagged ? 0 : (words[slot(l, GENERATION)] as number);
+    words[slot(l, NEXT)] = (generation << 3) | mask;
+  });
+  const accepted = queue.tryEnqueue(2); // the delayed one
+  pool.give(l, l); // the producer gives l back unlinked
+  return { accepted, delivered: [queue.tryDequeue(), queue.tryDequeue()] };
+}
+
+/**
+ * A new `MSQueue` of capacity 2 (4 nodes, 3 index bits) and its pool, loaded with a hook that pauses
+ * the next enqueue to reach its link CAS and runs what `pauseNextLink` was given.
+ */
+async function msQueueWithLinkPause(untagged = false) {
+  let atLink: (() => void) | undefined;
   const { MSQueue } = await load({
     untagged,
     beforeLinkCas: () => {
-      const run = interleave;
-      interleave = undefined;
+      const run = atLink;
+      atLink = undefined;
       run?.();
     },
   });
@@ -96,25 +119,23 @@ async function delayedLink(untagged: boolean) {
   const words = new Int32Array(queue.buffer);
   const mask = 2 ** 3 - 1;
   const pool = (queue as unknown as { pool: NodePool }).pool;
-  const l = (words[TAIL] as number) & mask; // the dummy of the empty queue
-  const taken = new Int32Array(1);
-  interleave = () => {
-    // l goes: 1 is enqueued behind it and dequeued, which frees l to the pool...
-    queue.tryEnqueue(1);
-    queue.tryDequeue();
-    // ...where it waits behind the other free nodes; take them and give them back.
-    while (((words[POOL_HEAD] as number) & mask) !== l) {
-      pool.take(taken, 1);
-      pool.give(taken[0] as number, taken[0] as number);
-    }
-    // A producer takes l and writes its null next, <null, l's generation>, as its enqueue does.
-    pool.take(taken, 1);
-    const generation = untagged ? 0 : (words[slot(l, GENERATION)] as number);
-    words[slot(l, NEXT)] = (generation << 3) | mask;
+  return {
+    queue,
+    words,
+    mask,
+    pool,
+    pauseNextLink: (run: () => void) => {
+      atLink = run;
+    },
+    /** Takes nodes from the pool and gives them back until `node` is the next a take hands out. */
+    bringToFront: (node: number) => {
+      const taken = new Int32Array(1);
+      while (((words[POOL_HEAD] as number) & mask) !== node) {
+        pool.take(taken, 1);
+        pool.give(taken[0] as number, taken[0] as number);
+      }
+    },
   };
-  const accepted = queue.tryEnqueue(2); // the delayed one
-  pool.give(l, l); // the producer gives l back unlinked
-  return { accepted, delivered: [queue.tryDequeue(), queue.tryDequeue()] };
 }
 
 describe('MSQueue generations on next links', () => {
@@ -131,34 +152,19 @@ describe("MSQueue's enqueue", () => {
   it("writes its node's null next with the node's generation, so that a linker delayed since the node's last life fails", async () => {
     // Here the delayed linker is played by hand, and the producer that has taken the node again is
     // the real enqueue, paused just before it links that node.
-    let interleave: (() => void) | undefined;
-    const { MSQueue } = await load({
-      beforeLinkCas: () => {
-        const run = interleave;
-        interleave = undefined;
-        run?.();
-      },
-    });
-    const queue = MSQueue.create({ capacity: 2, spareNodes: 0 });
-    const words = new Int32Array(queue.buffer);
-    const mask = 2 ** 3 - 1;
-    const pool = (queue as unknown as { pool: NodePool }).pool;
+    const { queue, words, mask, pauseNextLink, bringToFront } = await msQueueWithLinkPause();
     queue.tryEnqueue(1);
     const l = (words[TAIL] as number) & mask;
     const seen = words[slot(l, NEXT)] as number; // what a linker that read l as the last node saw
     queue.tryEnqueue(2);
     expect([queue.tryDequeue(), queue.tryDequeue()]).toEqual([1, 2]); // l is freed
-    const taken = new Int32Array(1);
-    while (((words[POOL_HEAD] as number) & mask) !== l) {
-      pool.take(taken, 1);
-      pool.give(taken[0] as number, taken[0] as number);
-    }
+    bringToFront(l);
     let linked: boolean | undefined;
-    interleave = () => {
+    pauseNextLink(() => {
       // The enqueue below has taken l and written its null next; the delayed linker's CAS, which
       // would link its own node (say node 0) behind l, runs now.
       linked = Atomics.compareExchange(words, slot(l, NEXT), seen, seen & ~mask) === seen;
-    };
+    });
     expect(queue.tryEnqueue(3)).toBe(true);
     expect(linked).toBe(false);
     expect([queue.tryDequeue(), queue.tryDequeue()]).toEqual([3, undefined]);
