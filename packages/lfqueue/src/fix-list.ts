@@ -1,5 +1,6 @@
 import { hooks } from './hooks.js';
 import { slot } from './layout.js';
+import { linkTo } from './pointer.js';
 
 /** The fields of one optimistic list: its head word, and the links of its nodes. */
 export interface ListFields {
@@ -40,7 +41,7 @@ export function fixList(
     if (Atomics.load(ints, list.head) !== head) return;
     const beforeNode = before & indexMask;
     if (beforeNode === indexMask) return; // a null next: `current` has left the list
-    const link = (before & ~indexMask) | node;
+    const link = linkTo(before, node, indexMask);
     const prevSlot = slot(beforeNode, list.prev);
     if (Atomics.load(ints, prevSlot) !== link) Atomics.store(ints, prevSlot, link);
     current = before;

@@ -1,18 +1,7 @@
 import { fixList, type ListFields } from './fix-list.js';
 import { hooks } from './hooks.js';
-import {
-  attachBuffer,
-  createBuffer,
-  GENERATION,
-  HEAD,
-  Kind,
-  NEXT,
-  POSITION,
-  PREV,
-  slot,
-  TAIL,
-  VALUE,
-} from './layout.js';
+import { attachBuffer, createBuffer, HEAD, Kind, NEXT, PREV, slot, TAIL, VALUE } from './layout.js';
+import { isLinkOf, linkTo, wordOf } from './pointer.js';
 import { type HandleOptions, type QueueOptions, SharedQueue } from './shared-queue.js';
 
 const LIST: ListFields = { head: HEAD, next: NEXT, prev: PREV };
@@ -95,17 +84,17 @@ export class LMSQueue extends SharedQueue {
     const ints = this.ints;
     const mask = this.indexMask;
     const tally = this.tally;
-    const word = ((ints[slot(node, GENERATION)] as number) << this.indexBits) | node;
+    const word = wordOf(ints, node, this.indexBits);
     let tail = this.#tail === NO_GUESS ? Atomics.load(ints, TAIL) : this.#tail;
     for (let firstTry = true; ; firstTry = false) {
       const last = tail & mask;
       // next = the tail's word: the node before this one, with its generation. It and the
       // position are plain stores, published by the CAS.
       ints[slot(node, NEXT)] = tail;
-      ints[slot(node, POSITION)] = ((ints[slot(last, POSITION)] as number) + 1) | 0;
-      // The old tail's prev to be, <node, tail's generation>, worked out before the CAS: the shorter
-      // the gap between the CAS and the prev store, the rarer a dequeue finds the link missing.
-      const link = (tail & ~mask) | node;
+      this.placeAfter(node, last);
+      // The old tail's prev to be, worked out before the CAS: the shorter the gap between the CAS
+      // and the prev store, the rarer a dequeue finds the link missing.
+      const link = linkTo(tail, node, mask);
       const prev = slot(last, PREV);
       const seen = Atomics.compareExchange(ints, TAIL, tail, word);
       if (seen === tail) {
@@ -139,8 +128,8 @@ export class LMSQueue extends SharedQueue {
       // The paper's check: the link carries the head's generation, so it was written for this life
       // of the dummy. (If the head has moved since it was read, the check may mean nothing; then
       // the CAS fails.)
-      if (((link ^ head) & ~mask) === 0 && first !== mask) {
-        newHead = ((ints[slot(first, GENERATION)] as number) << this.indexBits) | first;
+      if (isLinkOf(link, head, mask)) {
+        newHead = wordOf(ints, first, this.indexBits);
       } else {
         // No valid prev: the queue is empty, or a prev store is late, or the head has moved. Only
         // now is the tail needed (the paper reads it on every dequeue; a consumer that skips it

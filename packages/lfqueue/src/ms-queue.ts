@@ -1,16 +1,6 @@
 import { hooks } from './hooks.js';
-import {
-  attachBuffer,
-  createBuffer,
-  GENERATION,
-  HEAD,
-  Kind,
-  NEXT,
-  POSITION,
-  slot,
-  TAIL,
-  VALUE,
-} from './layout.js';
+import { attachBuffer, createBuffer, HEAD, Kind, NEXT, slot, TAIL, VALUE } from './layout.js';
+import { linkTo, wordOf } from './pointer.js';
 import { type HandleOptions, type QueueOptions, SharedQueue } from './shared-queue.js';
 
 /**
@@ -58,11 +48,10 @@ export class MSQueue extends SharedQueue {
     const mask = this.indexMask;
     const bits = this.indexBits;
     const tally = this.tally;
-    const generation = ints[slot(node, GENERATION)] as number;
-    const word = (generation << bits) | node;
+    const word = wordOf(ints, node, bits);
     // next = <null, this node's generation>: a delayed linker holding an earlier life's null next
     // fails its CAS.
-    ints[slot(node, NEXT)] = (generation << bits) | mask;
+    ints[slot(node, NEXT)] = linkTo(word, mask, mask);
     let tail: number;
     for (;;) {
       tail = Atomics.load(ints, TAIL);
@@ -71,12 +60,12 @@ export class MSQueue extends SharedQueue {
       const next = Atomics.load(ints, lastNext);
       if (tail !== Atomics.load(ints, TAIL)) continue;
       if ((next & mask) === mask) {
-        ints[slot(node, POSITION)] = ((ints[slot(last, POSITION)] as number) + 1) | 0;
+        this.placeAfter(node, last);
         hooks?.beforeLinkCas?.();
-        if (Atomics.compareExchange(ints, lastNext, next, (next & ~mask) | node) === next) break;
+        if (Atomics.compareExchange(ints, lastNext, next, linkTo(next, node, mask)) === next) break;
       } else {
         // The tail lags behind a linked node: help it along.
-        Atomics.compareExchange(ints, TAIL, tail, this.#wordOf(next & mask));
+        Atomics.compareExchange(ints, TAIL, tail, wordOf(ints, next & mask, bits));
       }
       tally.casFailures++;
     }
@@ -102,23 +91,18 @@ export class MSQueue extends SharedQueue {
           this.foundEmpty();
           return undefined;
         }
-        Atomics.compareExchange(ints, TAIL, tail, this.#wordOf(first));
+        Atomics.compareExchange(ints, TAIL, tail, wordOf(ints, first, this.indexBits));
         continue;
       }
       // Read before the CAS: once the head has moved past `first`, another dequeue may free it.
       const value = ints[slot(first, VALUE)] as number;
       hooks?.beforeHeadCas?.();
-      if (Atomics.compareExchange(ints, HEAD, head, this.#wordOf(first)) === head) {
+      if (Atomics.compareExchange(ints, HEAD, head, wordOf(ints, first, this.indexBits)) === head) {
         this.retireNode(dummy);
         tally.operations++;
         return value;
       }
       tally.casFailures++;
     }
-  }
-
-  /** The word of `node` in its current generation (a linked node's, which does not change until it is freed). */
-  #wordOf(node: number): number {
-    return ((this.ints[slot(node, GENERATION)] as number) << this.indexBits) | node;
   }
 }

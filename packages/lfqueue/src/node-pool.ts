@@ -1,7 +1,7 @@
 import { fixList, type ListFields } from './fix-list.js';
 import { hooks } from './hooks.js';
 import { GENERATION, POOL_HEAD, POOL_NEXT, POOL_PREV, POOL_TAIL, slot } from './layout.js';
-import { nextGeneration, nullIndex } from './pointer.js';
+import { generationMask, isLinkOf, linkTo, nextGeneration, nullIndex, wordOf } from './pointer.js';
 
 const POOL: ListFields = { head: POOL_HEAD, next: POOL_NEXT, prev: POOL_PREV };
 
@@ -25,11 +25,13 @@ export class NodePool {
   readonly #ints: Int32Array;
   readonly #indexBits: number;
   readonly #indexMask: number;
+  readonly #generationMask: number;
 
   constructor(ints: Int32Array, indexBits: number) {
     this.#ints = ints;
     this.#indexBits = indexBits;
     this.#indexMask = nullIndex(indexBits);
+    this.#generationMask = generationMask(indexBits);
   }
 
   /**
@@ -56,10 +58,10 @@ export class NodePool {
       let taken = 0;
       while (taken < max) {
         const link = ints[slot(node, POOL_PREV)] as number;
-        if (((link ^ word) & ~mask) !== 0 || (link & mask) === mask) break;
+        if (!isLinkOf(link, word, mask)) break;
         into[taken++] = node;
         node = link & mask;
-        word = ((ints[slot(node, GENERATION)] as number) << bits) | node;
+        word = wordOf(ints, node, bits);
       }
       if (taken === 0) {
         // No link: the pool holds only its dummy, or a giver has not stored the link yet.
@@ -76,9 +78,10 @@ export class NodePool {
       }
       if (Atomics.compareExchange(ints, POOL_HEAD, head, word) === head) {
         if (hooks?.untagged !== true) {
+          const generations = this.#generationMask;
           for (let i = 0; i < taken; i++) {
             const generation = slot(into[i] as number, GENERATION);
-            ints[generation] = nextGeneration(ints[generation] as number, bits);
+            ints[generation] = nextGeneration(ints[generation] as number, generations);
           }
         }
         return taken;
@@ -92,24 +95,23 @@ export class NodePool {
    */
   link(before: number, node: number): void {
     const ints = this.#ints;
-    const bits = this.#indexBits;
-    const beforeWord = ((ints[slot(before, GENERATION)] as number) << bits) | before;
+    const beforeWord = wordOf(ints, before, this.#indexBits);
     ints[slot(node, POOL_NEXT)] = beforeWord;
-    ints[slot(before, POOL_PREV)] = (beforeWord & ~this.#indexMask) | node;
+    ints[slot(before, POOL_PREV)] = linkTo(beforeWord, node, this.#indexMask);
   }
 
   /** Gives the chain `first … last` (linked with `link`, or one node) back at the pool's tail with one CAS. */
   give(first: number, last: number): void {
     const ints = this.#ints;
     const mask = this.#indexMask;
-    const lastWord = ((ints[slot(last, GENERATION)] as number) << this.#indexBits) | last;
+    const lastWord = wordOf(ints, last, this.#indexBits);
     for (;;) {
       const tail = Atomics.load(ints, POOL_TAIL);
       ints[slot(first, POOL_NEXT)] = tail; // published by the CAS
       if (Atomics.compareExchange(ints, POOL_TAIL, tail, lastWord) === tail) {
         // The optimistic step, as in the queue: the old tail's prev, after the CAS, without one.
         const prev = slot(tail & mask, POOL_PREV);
-        const link = (tail & ~mask) | first;
+        const link = linkTo(tail, first, mask);
         if (hooks?.deferPrevStore === undefined) Atomics.store(ints, prev, link);
         else hooks.deferPrevStore(() => Atomics.store(ints, prev, link));
         return;

@@ -184,6 +184,15 @@ export abstract class SharedQueue {
     this.#freshCount = 0;
   }
 
+  /**
+   * @internal Records that `node` is enqueued right after `last`, for `size()`: a plain store before
+   * the CAS that links the node publishes it.
+   */
+  protected placeAfter(node: number, last: number): void {
+    const ints = this.ints;
+    ints[slot(node, POSITION)] = ((ints[slot(last, POSITION)] as number) + 1) | 0;
+  }
+
   /** @internal What a dequeue that finds the queue empty does: lets producers have the freed nodes. */
   protected foundEmpty(): void {
     if (this.#freedCount > 0) this.#giveFreed();
