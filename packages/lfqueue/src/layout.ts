@@ -108,21 +108,32 @@ export function createBuffer(kind: Kind, options: { capacity?: number }): Views 
   ints[H_CAPACITY] = capacity;
   ints[H_NODES] = nodes;
   ints[H_INDEX_BITS] = indexBits;
-  // Generation 0 everywhere, so a node's pointer word is its index. A missing link holds the null
-  // index, all ones: -1 for a prev, which no node's generation can make valid with it, and
-  // <null, 0> for a next (MSQueue's list ends in a null next carrying its node's generation).
-  const nullNext = 2 ** indexBits - 1;
-  for (let node = 0; node < nodes; node++) {
-    ints[slot(node, PREV)] = -1;
-    ints[slot(node, NEXT)] = nullNext;
-    ints[slot(node, POOL_NEXT)] = node > 1 ? node - 1 : -1;
-    ints[slot(node, POOL_PREV)] = node > 0 && node + 1 < nodes ? node + 1 : -1;
-  }
-  ints[TAIL] = 0;
-  ints[HEAD] = 0;
-  ints[POOL_HEAD] = 1;
-  ints[POOL_TAIL] = nodes - 1;
+  formatEmpty(ints, nodes, indexBits, 0);
   return { buffer, ints, capacity, indexBits };
+}
+
+/**
+ * Lays out an empty queue of `nodes` nodes, every one of them in `generation`: node 0 the queue's
+ * dummy, node 1 the pool's, the others waiting in the pool in order. (A new queue is in generation
+ * 0, where a node's pointer word is its index; tests start queues near the wrap.)
+ */
+export function formatEmpty(ints: Int32Array, nodes: number, indexBits: number, generation: number): void {
+  const word = (node: number) => (generation << indexBits) | node;
+  // A missing link holds the null index, all ones: -1 for a prev, which no check accepts, and
+  // <null, generation> for a next (MSQueue's list ends in a null next carrying its node's
+  // generation).
+  const nullIndex = 2 ** indexBits - 1;
+  for (let node = 0; node < nodes; node++) {
+    ints[slot(node, GENERATION)] = generation;
+    ints[slot(node, PREV)] = -1;
+    ints[slot(node, NEXT)] = word(nullIndex);
+    ints[slot(node, POOL_NEXT)] = node > 1 ? word(node - 1) : -1;
+    ints[slot(node, POOL_PREV)] = node > 0 && node + 1 < nodes ? word(node + 1) : -1;
+  }
+  ints[TAIL] = word(0);
+  ints[HEAD] = word(0);
+  ints[POOL_HEAD] = word(1);
+  ints[POOL_TAIL] = word(nodes - 1);
 }
 
 /** Checks that `buffer` holds a queue of `kind` (and that `options` is an object) and returns views over it. */
