@@ -335,7 +335,7 @@ export class Runtime implements Service {
   }
 
   #wake(proc: Process): void {
-    if (proc.state === 'waiting' && !proc.moving) this.scheduler.unpark(proc, undefined);
+    if (proc.state === 'waiting' && !proc.moving) this.scheduler.handOff(proc);
   }
 
   /** Wakes `proc` if messages wait for it (after a move that did not happen). */
