@@ -269,8 +269,11 @@ export function send(dest: Pid | string, message: unknown, options?: SendOptions
       throw new TypeError('options must be an options object');
     if (options.mode !== undefined) mode = checkMode('options.mode', options.mode);
   }
-  // Without a mode, the sender's own (a send from outside every process copies).
-  runtime.send(to, message, mode === undefined ? runtime.current()?.shares === true : mode === 'share');
+  // Without a mode, the sender's own (a send from outside every process copies); a value that
+  // needs no copy goes as it is either way.
+  const share =
+    mode === undefined ? !needsNoCopy(message) && runtime.current()?.shares === true : mode === 'share';
+  runtime.send(to, message, share);
 }
 
 /**
