@@ -23,6 +23,9 @@ const MAX_DEPTH = 64;
 export const needsNoCopy = (value: unknown): boolean =>
   value === null || (typeof value !== 'object' && typeof value !== 'function' && typeof value !== 'symbol');
 
+/** An item of an array being copied: most are numbers or strings, copied as they are, without a call. */
+const copyItem = (item: unknown, depth: number): unknown => (needsNoCopy(item) ? item : clone(item, depth + 1));
+
 /**
  * A copy of plain data — primitives, arrays, plain objects — made directly, which is several times
  * faster than encoding and decoding it. Anything else throws NOT_PLAIN.
@@ -35,12 +38,18 @@ function clone(value: unknown, depth: number): unknown {
   if (value === null) return null;
   if (depth > MAX_DEPTH) throw NOT_PLAIN;
   if (Array.isArray(value)) {
-    const out = new Array(value.length);
-    for (let i = 0; i < value.length; i++) {
-      const item = value[i];
-      // Most items are numbers or strings: copied as they are, without a call.
-      out[i] = needsNoCopy(item) ? item : clone(item, depth + 1);
+    // Short tuples, the commonest messages, are made as literals, which V8 allocates inline; an
+    // array made by length takes a call into the engine.
+    switch (value.length) {
+      case 1:
+        return [copyItem(value[0], depth)];
+      case 2:
+        return [copyItem(value[0], depth), copyItem(value[1], depth)];
+      case 3:
+        return [copyItem(value[0], depth), copyItem(value[1], depth), copyItem(value[2], depth)];
     }
+    const out = new Array(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = copyItem(value[i], depth);
     return out;
   }
   const proto = Object.getPrototypeOf(value);
