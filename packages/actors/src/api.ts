@@ -263,17 +263,17 @@ export function self(): Pid {
 export function send(dest: Pid | string, message: unknown, options?: SendOptions): void {
   const runtime = runtimeFor('send');
   const to = resolve(runtime, 'dest', dest);
-  let mode: SendMode | undefined;
-  if (options !== undefined) {
-    if (typeof options !== 'object' || options === null)
-      throw new TypeError('options must be an options object');
-    if (options.mode !== undefined) mode = checkMode('options.mode', options.mode);
-  }
-  // Without a mode, the sender's own (a send from outside every process copies); a value that
-  // needs no copy goes as it is either way.
-  const share =
-    mode === undefined ? !needsNoCopy(message) && runtime.current()?.shares === true : mode === 'share';
-  runtime.send(to, message, share);
+  // Without a mode, the sender's own (a send from outside every process copies).
+  const mode = options === undefined ? undefined : sendModeOf(options);
+  runtime.send(to, message, mode === undefined ? runtime.sharesByDefault() : mode === 'share');
+}
+
+/** The mode `send`'s options give, if any. Kept apart from `send`, so that `send` stays small. */
+function sendModeOf(options: unknown): SendMode | undefined {
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('options must be an options object');
+  const { mode } = options as SendOptions;
+  return mode === undefined ? undefined : checkMode('options.mode', mode);
 }
 
 /**

@@ -86,6 +86,8 @@ export class Runtime implements Service {
   readonly processes = new LocalProcesses();
   /** Signals for processes another core has spawned (or moved) here, that have not arrived yet. */
   readonly #embryos = new Map<Pid, Signal[]>();
+  /** Set once a process of this core is given mode `'share'` (see `sharesByDefault`). */
+  #someShare = false;
   readonly migration = new Migration(this);
 
   constructor(core: Core, shared: RuntimeShared) {
@@ -95,6 +97,14 @@ export class Runtime implements Service {
     this.names = NameTable.attach(shared.names);
     this.pool = BlockPool.attach(shared.pool);
     this.#reportCrashes = shared.reportCrashes;
+  }
+
+  /**
+   * Whether the running process shares what it sends by default (its mode is `'share'`). Until a
+   * process of this core is given that mode, no send looks.
+   */
+  sharesByDefault(): boolean {
+    return this.#someShare && this.current()?.shares === true;
   }
 
   /** The process whose slice is running on this thread, if any. */
@@ -125,7 +135,10 @@ export class Runtime implements Service {
     const proc = new Process(pid, spawn.body);
     // Only what was given: the defaults live in Process.
     if (options.trapExit !== undefined) proc.trapExit = options.trapExit;
-    if (options.mode !== undefined) proc.mode = options.mode;
+    if (options.mode !== undefined) {
+      proc.mode = options.mode;
+      if (options.mode === 'share') this.#someShare = true;
+    }
     if (options.maxHeapSize !== undefined) proc.maxHeapSize = options.maxHeapSize;
     if (options.pinned === true) proc.pinned = true;
     proc.name = options.name;

@@ -278,6 +278,34 @@ describe.each([
     });
   });
 
+  describe('Copy vs share, by default', () => {
+    it("a process spawned with mode 'share' shares what it sends unless told to copy; others copy", async () => {
+      await run(function* () {
+        const me = self();
+        const payload = { n: 1 };
+        spawn(
+          function* () {
+            send(me, ['shared', payload]);
+            send(me, ['copied', payload], { mode: 'copy' });
+          },
+          { mode: 'share' },
+        );
+        spawn(function* () {
+          send(me, ['by default', payload]);
+        });
+        const got = new Map<string, unknown>();
+        for (let i = 0; i < 3; i++) {
+          const [tag, value] = (yield* receive()) as [string, unknown];
+          got.set(tag, value);
+        }
+        expect(got.get('shared')).toBe(payload);
+        expect(got.get('copied')).not.toBe(payload);
+        expect(got.get('copied')).toEqual(payload);
+        expect(got.get('by default')).not.toBe(payload);
+      });
+    });
+  });
+
   describe('Monitors', () => {
     it('"a DOWN message is sent when the monitored process exits", with its reason', async () => {
       await run(function* () {
