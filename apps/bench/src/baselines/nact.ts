@@ -10,21 +10,36 @@ type NactRef = ReturnType<typeof spawnStateless>;
 
 export class NactBaseline {
   readonly #system: NactSystem = start();
-  #batches = 0;
-  readonly #ponger: NactRef = spawnStateless(this.#system, (message: { from: NactRef; n: number }) =>
-    dispatch(message.from, message.n),
+  /**
+   * Actors made so far: every actor is named after the count, because nact's random default names
+   * collide within a few thousand actors (the ring of 10,000 failed that way now and then).
+   */
+  #made = 0;
+  readonly #ponger: NactRef = spawnStateless(
+    this.#system,
+    (message: { from: NactRef; n: number }) => dispatch(message.from, message.n),
+    this.#name('ponger'),
   );
+
+  /** A name no other actor of this system has. */
+  #name(kind: string): string {
+    return `${kind}-${this.#made++}`;
+  }
 
   /** `count` round trips between two actors. */
   pingPong(count: number): Promise<void> {
     return new Promise((resolve) => {
       const ponger = this.#ponger;
-      const pinger: NactRef = spawnStateless(this.#system, (n: number, context: { self: NactRef }) => {
-        if (n + 1 >= count) {
-          stop(pinger);
-          resolve();
-        } else dispatch(ponger, { from: context.self, n: n + 1 });
-      });
+      const pinger: NactRef = spawnStateless(
+        this.#system,
+        (n: number, context: { self: NactRef }) => {
+          if (n + 1 >= count) {
+            stop(pinger);
+            resolve();
+          } else dispatch(ponger, { from: context.self, n: n + 1 });
+        },
+        this.#name('pinger'),
+      );
       dispatch(ponger, { from: pinger, n: 0 });
     });
   }
@@ -36,10 +51,14 @@ export class NactBaseline {
     let last: NactRef | undefined;
     for (let i = 0; i < size; i++) {
       const before = last;
-      last = spawnStateless(this.#system, (hops: number) => {
-        if (hops === 0) done();
-        else dispatch(before ?? (last as NactRef), hops - 1);
-      });
+      last = spawnStateless(
+        this.#system,
+        (hops: number) => {
+          if (hops === 0) done();
+          else dispatch(before ?? (last as NactRef), hops - 1);
+        },
+        this.#name('ring'),
+      );
     }
     const head = last as NactRef;
     return (hops) =>
@@ -51,10 +70,8 @@ export class NactBaseline {
 
   /** `count` idle actors, to weigh; returns what stops them. */
   idle(count: number): () => void {
-    // Named: nact's random default names collide within a few thousand actors.
-    const batch = this.#batches++;
-    const actors = Array.from({ length: count }, (_, i) =>
-      spawnStateless(this.#system, () => {}, `idle-${batch}-${i}`),
+    const actors = Array.from({ length: count }, () =>
+      spawnStateless(this.#system, () => {}, this.#name('idle')),
     );
     return () => {
       for (const actor of actors) stop(actor);
