@@ -284,12 +284,14 @@ describe.each([
         const me = self();
         const payload = { n: 1 };
         spawn(
+          // biome-ignore lint/correctness/useYield: it sends and ends in one slice
           function* () {
             send(me, ['shared', payload]);
             send(me, ['copied', payload], { mode: 'copy' });
           },
           { mode: 'share' },
         );
+        // biome-ignore lint/correctness/useYield: it sends and ends in one slice
         spawn(function* () {
           send(me, ['by default', payload]);
         });

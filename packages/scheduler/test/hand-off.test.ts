@@ -115,19 +115,20 @@ describe('handOff', () => {
     let exchanges = 0;
     // Answers waiting for each player. Each looks for one before it waits: without a budget, the
     // player that first runs the other by a hand-off would find every answer waiting, and never yield.
-    const answers = [1, 0];
+    const answers: [number, number] = [1, 0];
     const players: Task[] = [];
-    const play = (me: number) =>
+    const other = (me: 0 | 1): 0 | 1 => (me === 0 ? 1 : 0);
+    const play = (me: 0 | 1) =>
       function* () {
         for (;;) {
           if (answers[me] === 0) yield Park.forever;
           if (exchanges >= EXCHANGES) break;
           answers[me]--;
           exchanges++;
-          answers[1 - me]++;
-          scheduler.handOff(players[1 - me] as Task);
+          answers[other(me)]++;
+          scheduler.handOff(players[other(me)] as Task);
         }
-        scheduler.handOff(players[1 - me] as Task); // so that the other ends too
+        scheduler.handOff(players[other(me)] as Task); // so that the other ends too
       };
     players.push(scheduler.spawn(play(0)), scheduler.spawn(play(1)));
     const seen: number[] = [];

@@ -24,7 +24,8 @@ export const needsNoCopy = (value: unknown): boolean =>
   value === null || (typeof value !== 'object' && typeof value !== 'function' && typeof value !== 'symbol');
 
 /** An item of an array being copied: most are numbers or strings, copied as they are, without a call. */
-const copyItem = (item: unknown, depth: number): unknown => (needsNoCopy(item) ? item : clone(item, depth + 1));
+const copyItem = (item: unknown, depth: number): unknown =>
+  needsNoCopy(item) ? item : clone(item, depth + 1);
 
 /**
  * A copy of plain data — primitives, arrays, plain objects — made directly, which is several times
