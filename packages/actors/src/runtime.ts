@@ -188,7 +188,7 @@ export class Runtime implements Service {
   send(to: Pid, body: unknown, share: boolean): void {
     const local = this.processes.get(to);
     if (local !== undefined) {
-      this.#mail(local, share || needsNoCopy(body) ? body : copy(body, 'message'));
+      if (this.#mail(local, share || needsNoCopy(body) ? body : copy(body, 'message'))) this.#stopIfKilled();
       return;
     }
     const where = this.table.coreOf(to);
@@ -252,6 +252,19 @@ export class Runtime implements Service {
   terminate(proc: Process, reason: unknown): void {
     if (proc.exiting) return;
     this.scheduler.cancel(proc, new ExitSignal(reason));
+    // A process whose body waits under a hand-off, killed by the slice handed off to, is dead to
+    // the others at once, as it would be had it been waiting; its body stops when the send that
+    // handed off returns (`#stopIfKilled`).
+    if (proc === this.scheduler.handingOff) this.#exited(proc, reason);
+  }
+
+  /**
+   * After a send whose receiver ran at once: a sender that the receiver killed stops here, as a
+   * process that calls `exit(reason)` does, instead of running on after its exit was seen.
+   */
+  #stopIfKilled(): void {
+    const cancelled = this.scheduler.current?.cancelWith;
+    if (cancelled !== undefined) throw cancelled.error;
   }
 
   /** A message sent to a process of this core by a process of another (see `send`). */
@@ -341,14 +354,15 @@ export class Runtime implements Service {
     else if (from === proc.pid) this.terminate(proc, 'normal');
   }
 
-  /** Puts `message` in `proc`'s mailbox and wakes it if it waits. */
-  #mail(proc: Process, message: unknown): void {
+  /** Puts `message` in `proc`'s mailbox and wakes it if it waits; true when it woke it. */
+  #mail(proc: Process, message: unknown): boolean {
     proc.deliver(message);
-    this.#wake(proc);
+    return this.#wake(proc);
   }
 
-  #wake(proc: Process): void {
-    if (proc.state === 'waiting' && !proc.moving) this.scheduler.handOff(proc);
+  /** Wakes `proc` if it waits (it may run at once: `Scheduler.handOff`); true when it woke it. */
+  #wake(proc: Process): boolean {
+    return proc.state === 'waiting' && !proc.moving && this.scheduler.handOff(proc);
   }
 
   /** Wakes `proc` if messages wait for it (after a move that did not happen). */

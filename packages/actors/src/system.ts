@@ -132,6 +132,9 @@ export class ActorSystem {
   async stop(): Promise<void> {
     if (current !== this) return;
     current = undefined;
+    // Called from a process, nothing runs at once any more: a process that traps exits does not
+    // handle its EXIT while the system stops.
+    this.#runtime.scheduler.holdHandOffs();
     // Again while ending some starts others (a `finally` that spawns): every process ends.
     const ended = new Set<Process>();
     for (let more = true; more; ) {

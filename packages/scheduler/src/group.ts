@@ -175,7 +175,11 @@ export class SchedulerGroup {
     const heapBytes = checkCount('options.heapBytes', options.heapBytes, 4096, 16 << 20);
     this.#serviceSpecs = checkServices(options.services);
     this.#shared = checkSharedBuffers(options.sharedBuffers);
-    this.local = new Scheduler({ maxSlicesPerTurn: options.maxSlicesPerTurn, maxTurnMs: options.maxTurnMs });
+    this.local = new Scheduler({
+      maxSlicesPerTurn: options.maxSlicesPerTurn,
+      maxTurnMs: options.maxTurnMs,
+      maxHandOffsPerSlice: options.maxHandOffsPerSlice,
+    });
 
     this.#heap = SharedHeap.create({ bytes: heapBytes });
     for (let i = 0; i < this.count; i++)
@@ -429,6 +433,7 @@ export class SchedulerGroup {
       table: this.#table.buffer,
       maxSlicesPerTurn: this.#options.maxSlicesPerTurn,
       maxTurnMs: this.#options.maxTurnMs,
+      maxHandOffsPerSlice: this.#options.maxHandOffsPerSlice,
       spinMs: this.#spinMs,
       count: this.count,
       services: this.#serviceSpecs,

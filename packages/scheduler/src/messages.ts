@@ -31,6 +31,7 @@ export interface WorkerData {
   table: SharedArrayBuffer;
   maxSlicesPerTurn: number | undefined;
   maxTurnMs: number | undefined;
+  maxHandOffsPerSlice: number | undefined;
   spinMs: number;
   services: ServiceSpec[];
   /** The group's `sharedBuffers`. */

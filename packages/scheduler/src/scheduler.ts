@@ -20,6 +20,14 @@ export interface SchedulerOptions {
    * @defaultValue 1
    */
   maxTurnMs?: number | undefined;
+  /**
+   * Slices that hand-offs (see `handOff`) may run inside one slice; past that, woken tasks join the
+   * queue. 0 turns hand-offs off, so that every slice runs at the bottom of a turn's stack: a task
+   * that needs deep recursion then never runs on top of the stack of the task that woke it.
+   *
+   * @defaultValue 64
+   */
+  maxHandOffsPerSlice?: number | undefined;
 }
 
 /** A scheduler's counters, from `scheduler.stats()`. */
@@ -38,12 +46,6 @@ export interface SchedulerStats {
 }
 
 const CLOCK_EVERY = 64;
-
-/**
- * Slices that hand-offs (see `handOff`) may run inside one slice. Two tasks that answer each other
- * would otherwise hold the thread for ever, each finding its answer waiting when it looks.
- */
-const HAND_OFF_BUDGET = 64;
 
 /**
  * Tasks not yet run go first, up to this many slices in a row; then the queue gets one. A tree of
@@ -103,6 +105,11 @@ export class Scheduler {
   readonly #sleeping = new TimerHeap<Task>();
   readonly #maxSlices: number;
   readonly #maxTurnMs: number;
+  /**
+   * Hand-off slices per slice (`maxHandOffsPerSlice`). A budget, because two tasks that answer each
+   * other would otherwise hold the thread for ever, each finding its answer waiting when it looks.
+   */
+  readonly #handOffBudget: number;
   readonly #startedAt = performance.now();
   #slices = 0;
   #spawned = 0;
@@ -116,6 +123,8 @@ export class Scheduler {
   #handingOff: Task | undefined = undefined;
   /** A task woken by a hand-off's slice: it runs next, in the same hand-off. */
   #handedNext: Task | undefined = undefined;
+  /** The task whose handed-off slice is running (or about to). */
+  #handedRunning: Task | undefined = undefined;
   /** Hand-off slices the running slice may still run. */
   #handOffsLeft = 0;
   /** Tasks waiting for a time (sleeping, or parked with a timeout). */
@@ -135,6 +144,13 @@ export class Scheduler {
     }
     this.#maxSlices = checkBudget('options.maxSlicesPerTurn', options.maxSlicesPerTurn, 2048);
     this.#maxTurnMs = checkBudget('options.maxTurnMs', options.maxTurnMs, 1);
+    const handOffs = options.maxHandOffsPerSlice ?? 64;
+    if (!Number.isInteger(handOffs) || handOffs < 0) {
+      throw new RangeError(
+        `options.maxHandOffsPerSlice must be an integer, 0 or more, got ${String(options.maxHandOffsPerSlice)}`,
+      );
+    }
+    this.#handOffBudget = handOffs;
   }
 
   /**
@@ -223,8 +239,10 @@ export class Scheduler {
    * the woken task's slice at once, before that body goes on: a hand-off. A process that sends a
    * message to one waiting for it then has it handled without a trip through the run queue, and
    * often finds the answer waiting when it looks. A task that the handed-off slice wakes in turn
-   * runs after it, in the same way, never one inside another. One slice may hand off 64 slices;
-   * past that, and from outside a body, woken tasks join the queue as `unpark`'s do.
+   * runs after it, in the same way, never one inside another (the first it wakes; others queue).
+   * One slice may hand off `maxHandOffsPerSlice` slices (64 by default); past that, and from
+   * outside a body, woken tasks join the queue as `unpark`'s do. A handed-off slice runs on top of
+   * the caller's stack: a body deep in a recursion leaves it less room.
    *
    * @example
    * ```ts
@@ -245,6 +263,9 @@ export class Scheduler {
    */
   handOff(task: Task): boolean {
     if (!this.#inBody || this.#handOffsLeft === 0) return this.unpark(task, undefined);
+    // Left over from a hand-off that the stack ran out in (see `#recoverHandOffs`): queue.
+    if (this.#handingOff === undefined && this.#handedRunning !== undefined)
+      return this.unpark(task, undefined);
     if (task.state !== 'waiting') return false;
     const parked = task.resumeWith;
     if (parked !== Park.forever) {
@@ -254,42 +275,74 @@ export class Scheduler {
     task.state = 'runnable';
     task.resumeWith = undefined;
     this.#waiting--;
-    if (this.#handingOff === undefined) this.#runHandOffs(task);
-    else if (this.#handedNext === undefined) this.#handedNext = task;
-    else this.#queue(task);
+    if (this.#handedNext !== undefined) {
+      this.#queue(task); // one task waits in the slot at most
+      return true;
+    }
+    // In the slot before anything runs: whatever goes wrong, the turn finds it there.
+    this.#handedNext = task;
+    if (this.#handingOff === undefined) this.#runHandOffs();
     return true;
   }
 
   /**
-   * Runs `first`'s slice inside the running body, then the slice of the task it woke, and so on: a
-   * loop, so that a chain of hand-offs (a token going round a ring) does not nest.
+   * Runs the slot's task inside the running body, then the task its slice put in the slot, and so
+   * on: a loop, so that a chain of hand-offs (a token going round a ring) does not nest. A task
+   * stays in a field (`#handedNext`, then `#handedRunning`) until its slice has run: should the stack
+   * run out on the way, even in a `catch`, the turn finds it there and queues it.
    */
-  #runHandOffs(first: Task): void {
+  #runHandOffs(): void {
     const caller = this.#current as Task;
     this.#handingOff = caller;
-    let task: Task | undefined = first;
     try {
-      while (task !== undefined) {
-        // One woken next may have been cancelled or moved since.
+      for (let task = this.#handedNext; task !== undefined; task = this.#handedNext) {
+        this.#handedRunning = task;
+        this.#handedNext = undefined;
+        // A task in the slot may have been cancelled or moved since it was woken.
         if (task.state === 'runnable') {
+          if (this.#handOffsLeft === 0) {
+            this.#queue(task);
+            this.#handedRunning = undefined;
+            break;
+          }
           this.#handOffsLeft--;
           this.#runSlice(task);
         }
-        task = this.#handedNext;
-        this.#handedNext = undefined;
-        if (task !== undefined && this.#handOffsLeft === 0) {
-          this.#queue(task);
-          task = undefined;
-        }
+        this.#handedRunning = undefined;
       }
+    } catch (error) {
+      // Thrown by the bookkeeping around a slice (a body's own errors end its task), or the stack
+      // ran out: thrown where it would have been without the hand-off, outside the caller's body.
+      queueMicrotask(() => {
+        throw error;
+      });
     } finally {
       this.#current = caller;
       this.#inBody = true;
       this.#handingOff = undefined;
-      // Left by a slice that threw out of the scheduler's own code.
-      if (this.#handedNext !== undefined) this.#queue(this.#handedNext);
-      this.#handedNext = undefined;
     }
+  }
+
+  /**
+   * Queues what hand-offs left behind: a task left in the slot by a spent budget, or one whose
+   * hand-off the stack ran out in before its slice ran. Called by the turn, where the stack is short.
+   */
+  #recoverHandOffs(): void {
+    for (const task of [this.#handedRunning, this.#handedNext]) {
+      if (task !== undefined && task.state === 'runnable') this.#runnable.push(task);
+    }
+    this.#handedRunning = undefined;
+    this.#handedNext = undefined;
+  }
+
+  /** @internal The task whose body is suspended under running hand-offs, if any. */
+  get handingOff(): Task | undefined {
+    return this.#handingOff;
+  }
+
+  /** @internal No more hand-offs in the running slice: woken tasks join the queue. */
+  holdHandOffs(): void {
+    this.#handOffsLeft = 0;
   }
 
   /** Queues a task made runnable by a hand-off that will not run it (unless it ended since). */
@@ -395,10 +448,11 @@ export class Scheduler {
           if (task.state === 'done') continue;
           streak = 0;
         } else break;
-        this.#handOffsLeft = HAND_OFF_BUDGET;
+        this.#handOffsLeft = this.#handOffBudget;
         this.#runSlice(task);
         // The slices its hand-offs ran count too.
-        ran += 1 + HAND_OFF_BUDGET - this.#handOffsLeft;
+        ran += 1 + this.#handOffBudget - this.#handOffsLeft;
+        if (this.#handedNext !== undefined || this.#handedRunning !== undefined) this.#recoverHandOffs();
         if (ran >= clockAt) {
           if (performance.now() >= deadline) break;
           clockAt = ran + CLOCK_EVERY;

@@ -18,7 +18,11 @@ import {
 import { sleepOnInbox } from './sleep-on-inbox.js';
 
 const data = workerData as WorkerData;
-const scheduler = new Scheduler({ maxSlicesPerTurn: data.maxSlicesPerTurn, maxTurnMs: data.maxTurnMs });
+const scheduler = new Scheduler({
+  maxSlicesPerTurn: data.maxSlicesPerTurn,
+  maxTurnMs: data.maxTurnMs,
+  maxHandOffsPerSlice: data.maxHandOffsPerSlice,
+});
 const channel = new Channel(data.heap, data.inboxes, data.shared);
 const table = new LoadTable(data.table);
 

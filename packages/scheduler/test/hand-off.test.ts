@@ -220,4 +220,81 @@ describe('handOff', () => {
     expect(scheduler.handOff(busy)).toBe(false); // done
     expect(busy.slices).toBe(3);
   });
+
+  it('queues, as unpark does, when maxHandOffsPerSlice is 0', async () => {
+    const scheduler = new Scheduler({ maxHandOffsPerSlice: 0 });
+    const log: string[] = [];
+    const receiver = parker(scheduler, log, 'receiver');
+    const sender = scheduler.spawn(function* () {
+      yield;
+      expect(scheduler.handOff(receiver)).toBe(true);
+      log.push('sender goes on');
+    });
+    await Promise.all([sender, receiver]);
+    expect(log).toEqual(['sender goes on', 'receiver woke']);
+    expect(() => new Scheduler({ maxHandOffsPerSlice: -1 })).toThrow(
+      /options.maxHandOffsPerSlice must be an integer/,
+    );
+    expect(() => new Scheduler({ maxHandOffsPerSlice: 1.5 })).toThrow(RangeError);
+  });
+
+  it('loses no task when the stack runs out during a hand-off', async () => {
+    const scheduler = new Scheduler();
+    const log: string[] = [];
+    const receiver = parker(scheduler, log, 'receiver', 2);
+    let outcome: string | undefined;
+    // Hands off from ever deeper in the stack, until a hand-off is tried where the stack runs out.
+    const deep = (): void => {
+      try {
+        deep();
+      } catch (error) {
+        if (!(error instanceof RangeError)) throw error;
+      }
+      if (outcome !== undefined) return;
+      try {
+        scheduler.handOff(receiver);
+        outcome = 'handed off';
+      } catch (error) {
+        if (receiver.state !== 'waiting') outcome = `threw ${(error as Error).name}`;
+      }
+    };
+    const sender = scheduler.spawn(function* () {
+      yield;
+      deep();
+    });
+    await sender;
+    expect(outcome).toBe('threw RangeError');
+    // Woken all the same: it ran once the sender's slice was over, and parked again.
+    await until(() => log.length === 1);
+    expect(receiver.state).toBe('waiting');
+    expect(scheduler.unpark(receiver, undefined)).toBe(true);
+    await receiver;
+    expect(log).toEqual(['receiver woke', 'receiver woke']);
+  });
+
+  it("throws an error of a handed-off slice's bookkeeping outside the caller's body", async () => {
+    const scheduler = new Scheduler();
+    const ender = scheduler.spawn(function* () {
+      yield Park.forever;
+    });
+    ender.onEnd = () => {
+      throw new Error('from onEnd');
+    };
+    const deferred: Array<() => void> = [];
+    const realQueueMicrotask = globalThis.queueMicrotask;
+    const caller = scheduler.spawn(function* () {
+      yield;
+      globalThis.queueMicrotask = (callback) => deferred.push(callback);
+      try {
+        expect(scheduler.handOff(ender)).toBe(true); // returns: the error is not the caller's
+      } finally {
+        globalThis.queueMicrotask = realQueueMicrotask;
+      }
+      return 'went on';
+    });
+    expect(await caller).toBe('went on');
+    expect(ender.state).toBe('done');
+    expect(deferred).toHaveLength(1);
+    expect(() => deferred[0]?.()).toThrow('from onEnd');
+  });
 });
