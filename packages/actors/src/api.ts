@@ -147,6 +147,7 @@ function spawnWith(
   const options = forced === NO_OPTIONS ? given : { ...given, ...forced };
   if (typeof body !== 'function') throw new TypeError(`${what}: body must be a generator function`);
   const parent = runtime.current();
+  if (options.link || options.monitor) runtime.stopIfKilled();
   if ((options.link || options.monitor) && parent === undefined) {
     throw new TypeError(
       `${what}: options.${options.link ? 'link' : 'monitor'} needs a calling process to link or monitor from`,
@@ -294,6 +295,7 @@ export function exit(...args: unknown[]): undefined {
   const to = checkPid('pid', args[0]);
   const from = runtime.current()?.pid ?? to;
   runtime.route(to, { k: 'exit', to, from, reason: args[1], link: false });
+  runtime.stopIfKilled();
   return undefined;
 }
 
@@ -304,6 +306,7 @@ export function exit(...args: unknown[]): undefined {
 export function link(pid: Pid): void {
   const proc = currentProcess('link');
   const to = checkPid('pid', pid);
+  runtimeFor('link').stopIfKilled();
   if (to === proc.pid || proc.linksOrNone.has(to)) return;
   proc.links.add(to);
   runtimeFor('link').route(to, { k: 'link', to, from: proc.pid });
@@ -326,6 +329,7 @@ export function monitor(pid: Pid): Ref {
   const proc = currentProcess('monitor');
   const to = checkPid('pid', pid);
   const runtime = runtimeFor('monitor');
+  runtime.stopIfKilled();
   const ref = runtime.ref();
   proc.monitors.set(ref, to);
   runtime.route(to, { k: 'monitor', to, from: proc.pid, ref });

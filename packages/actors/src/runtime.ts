@@ -188,7 +188,7 @@ export class Runtime implements Service {
   send(to: Pid, body: unknown, share: boolean): void {
     const local = this.processes.get(to);
     if (local !== undefined) {
-      if (this.#mail(local, share || needsNoCopy(body) ? body : copy(body, 'message'))) this.#stopIfKilled();
+      if (this.#mail(local, share || needsNoCopy(body) ? body : copy(body, 'message'))) this.stopIfKilled();
       return;
     }
     const where = this.table.coreOf(to);
@@ -253,16 +253,19 @@ export class Runtime implements Service {
     if (proc.exiting) return;
     this.scheduler.cancel(proc, new ExitSignal(reason));
     // A process whose body waits under a hand-off, killed by the slice handed off to, is dead to
-    // the others at once, as it would be had it been waiting; its body stops when the send that
-    // handed off returns (`#stopIfKilled`).
-    if (proc === this.scheduler.handingOff) this.#exited(proc, reason);
+    // the others at once, as it would be had it been waiting, with the reason that ended it (it
+    // may have been ending already); its body stops where the call that handed off returns
+    // (`stopIfKilled`).
+    if (proc === this.scheduler.handingOff) this.#exited(proc, reasonOf(proc.cancelWith?.error));
   }
 
   /**
-   * After a send whose receiver ran at once: a sender that the receiver killed stops here, as a
-   * process that calls `exit(reason)` does, instead of running on after its exit was seen.
+   * Called where a process's own call may have run another process at once (a send, an exit
+   * signal): a process that was killed meanwhile stops here, as one that calls `exit(reason)`
+   * does, instead of running on after its exit was seen. Also called before a process links or
+   * monitors, so that a body that caught its end makes no new ties.
    */
-  #stopIfKilled(): void {
+  stopIfKilled(): void {
     const cancelled = this.scheduler.current?.cancelWith;
     if (cancelled !== undefined) throw cancelled.error;
   }

@@ -98,6 +98,150 @@ describe('a message handled at once, inside the send', () => {
     ]);
   });
 
+  it('stops a process killed by the process its exit signal ran at once, at that exit call', async () => {
+    system = await start({ schedulers: 1, reportCrashes: false });
+    const log = await system.run(function* () {
+      const log: string[] = [];
+      const trapper = spawn(function* () {
+        trapExit(true);
+        const [, from] = (yield* receive()) as [string, Pid];
+        exit(from, 'kill');
+      });
+      const sender = spawn(function* () {
+        yield* receive(after(1)); // the trapper waits
+        exit(trapper, 'please');
+        log.push('the sender went on after its death');
+      });
+      const ref = monitor(sender);
+      const [, , , , reason] = (yield* receive(on(['DOWN', ref, 'process', sender, _]))) as unknown[];
+      log.push(`DOWN ${String(reason)}`);
+      return log;
+    });
+    expect(log).toEqual(['DOWN killed']);
+  });
+
+  it('lets a body that caught its death make no new links or monitors', async () => {
+    system = await start({ schedulers: 1, reportCrashes: false });
+    const log = await system.run(function* () {
+      const log: string[] = [];
+      const bystander = spawn(function* () {
+        yield* receive();
+      });
+      const killer = spawn(function* () {
+        exit((yield* receive()) as Pid, 'kill');
+      });
+      const victim = spawn(function* () {
+        yield* receive(after(1)); // the killer waits
+        try {
+          send(killer, self());
+        } catch {
+          log.push('caught its death');
+        }
+        for (const tie of [() => link(bystander), () => monitor(bystander)]) {
+          try {
+            tie();
+            log.push('tied');
+          } catch {
+            log.push('refused');
+          }
+        }
+      });
+      const ref = monitor(victim);
+      yield* receive(on(['DOWN', ref, 'process', victim, _]));
+      return log;
+    });
+    expect(log).toEqual(['caught its death', 'refused', 'refused']);
+  });
+
+  it("runs a killed process's finally as that process, and hands off nothing from it", async () => {
+    system = await start({ schedulers: 1, reportCrashes: false });
+    const log = await system.run(function* () {
+      const log: string[] = [];
+      const me = self();
+      const waiter = spawn(function* () {
+        yield* receive();
+        log.push('the waiter ran');
+        send(me, 'done');
+      });
+      const victim = spawn(function* () {
+        try {
+          yield* receive();
+        } finally {
+          log.push(`finally runs as the victim: ${self() === victim}`);
+          send(waiter, 'bye');
+          log.push('finally goes on');
+        }
+      });
+      yield* receive(after(1)); // both wait
+      exit(victim, 'kill');
+      log.push('the killer goes on');
+      yield* receive(on('done'));
+      return log;
+    });
+    expect(log).toEqual([
+      'finally runs as the victim: true',
+      'finally goes on',
+      'the killer goes on',
+      'the waiter ran',
+    ]);
+  });
+
+  it('ends a receiver that the stack ran out under, with an error its monitors hear, never as normal', async () => {
+    system = await start({ schedulers: 1, reportCrashes: false });
+    // What the scheduler throws from a microtask about the stack that ran out, kept from vitest.
+    const thrown: unknown[] = [];
+    const realQueueMicrotask = globalThis.queueMicrotask;
+    globalThis.queueMicrotask = (callback) =>
+      realQueueMicrotask(() => {
+        try {
+          callback();
+        } catch (error) {
+          thrown.push(error);
+        }
+      });
+    try {
+      const outcome = await system.run(function* () {
+        const me = self();
+        const receiver = spawn(function* () {
+          for (;;) send(me, ['got', yield* receive()]);
+        });
+        const ref = monitor(receiver);
+        yield* receive(after(1)); // the receiver waits
+        // Sends from ever deeper in the stack until one gets through.
+        let sent = false;
+        const deep = (): void => {
+          try {
+            deep();
+          } catch (error) {
+            if (!(error instanceof RangeError)) throw error;
+          }
+          if (sent) return;
+          try {
+            send(receiver, 'near the limit');
+            sent = true;
+          } catch {
+            // the stack ran out in this send: one level up has more room
+          }
+        };
+        deep();
+        send(receiver, 'later');
+        // Lost neither way: it answers, or it ended and its monitor heard why.
+        for (;;) {
+          const message = (yield* receive(
+            on(['got', 'later']),
+            on(['DOWN', ref, 'process', receiver, _]),
+            after(1000, () => 'nothing'),
+          )) as unknown[] | string;
+          if (typeof message === 'string') return message;
+          return message[0] === 'got' ? 'answered' : message[4];
+        }
+      });
+      expect(outcome === 'answered' || outcome instanceof RangeError).toBe(true);
+    } finally {
+      globalThis.queueMicrotask = realQueueMicrotask;
+    }
+  });
+
   it('runs nothing when a process stops the system: a process that traps exits does not handle its EXIT', async () => {
     system = await start({ schedulers: 1, reportCrashes: false });
     const stopping = system;

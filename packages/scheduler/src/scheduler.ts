@@ -125,6 +125,10 @@ export class Scheduler {
   #handedNext: Task | undefined = undefined;
   /** The task whose handed-off slice is running (or about to). */
   #handedRunning: Task | undefined = undefined;
+  /** Its slice count before that slice: whether the slice started, should the stack run out. */
+  #handedSlices = 0;
+  /** An error thrown around a handed-off slice, for the turn to throw (see `#recoverHandOffs`). */
+  #handOffError: { error: unknown } | undefined = undefined;
   /** Hand-off slices the running slice may still run. */
   #handOffsLeft = 0;
   /** Tasks waiting for a time (sleeping, or parked with a timeout). */
@@ -306,16 +310,16 @@ export class Scheduler {
             break;
           }
           this.#handOffsLeft--;
+          this.#handedSlices = task.slices;
           this.#runSlice(task);
         }
         this.#handedRunning = undefined;
       }
     } catch (error) {
       // Thrown by the bookkeeping around a slice (a body's own errors end its task), or the stack
-      // ran out: thrown where it would have been without the hand-off, outside the caller's body.
-      queueMicrotask(() => {
-        throw error;
-      });
+      // ran out. Kept for the turn, where it would have been thrown without the hand-off: not at
+      // the caller, whose body did nothing wrong. (Only assignments here: a call could overflow.)
+      this.#handOffError = { error };
     } finally {
       this.#current = caller;
       this.#inBody = true;
@@ -324,15 +328,30 @@ export class Scheduler {
   }
 
   /**
-   * Queues what hand-offs left behind: a task left in the slot by a spent budget, or one whose
-   * hand-off the stack ran out in before its slice ran. Called by the turn, where the stack is short.
+   * Cleans up after hand-offs that did not finish (a budget spent, an error, a stack that ran out),
+   * from the turn, where the stack is short. A task left in the slot, or whose slice never started,
+   * is queued. One whose slice started but did not get to park, yield or end (the stack ran out in
+   * its bookkeeping) ends with the error: its generator's state is not known, and an end that its
+   * links and monitors hear of is better than one resumed from an unknown point. The error is
+   * thrown from a microtask, as it would have left the turn.
    */
   #recoverHandOffs(): void {
-    for (const task of [this.#handedRunning, this.#handedNext]) {
-      if (task !== undefined && task.state === 'runnable') this.#runnable.push(task);
-    }
-    this.#handedRunning = undefined;
+    const next = this.#handedNext;
+    const running = this.#handedRunning;
+    const thrown = this.#handOffError;
     this.#handedNext = undefined;
+    this.#handedRunning = undefined;
+    this.#handOffError = undefined;
+    if (next?.state === 'runnable') this.#runnable.push(next);
+    if (running?.state === 'runnable') {
+      if (running.slices === this.#handedSlices) this.#runnable.push(running);
+      else this.#close(running, thrown?.error ?? new RangeError('a slice run by a hand-off did not finish'));
+    }
+    if (thrown !== undefined) {
+      queueMicrotask(() => {
+        throw thrown.error;
+      });
+    }
   }
 
   /** @internal The task whose body is suspended under running hand-offs, if any. */
@@ -342,7 +361,7 @@ export class Scheduler {
 
   /** @internal No more hand-offs in the running slice: woken tasks join the queue. */
   holdHandOffs(): void {
-    this.#handOffsLeft = 0;
+    this.#inBody = false;
   }
 
   /** Queues a task made runnable by a hand-off that will not run it (unless it ended since). */
@@ -452,7 +471,12 @@ export class Scheduler {
         this.#runSlice(task);
         // The slices its hand-offs ran count too.
         ran += 1 + this.#handOffBudget - this.#handOffsLeft;
-        if (this.#handedNext !== undefined || this.#handedRunning !== undefined) this.#recoverHandOffs();
+        if (
+          this.#handedNext !== undefined ||
+          this.#handedRunning !== undefined ||
+          this.#handOffError !== undefined
+        )
+          this.#recoverHandOffs();
         if (ran >= clockAt) {
           if (performance.now() >= deadline) break;
           clockAt = ran + CLOCK_EVERY;
@@ -548,10 +572,19 @@ export class Scheduler {
   /** Returns the generator of a cancelled task (running its `finally` blocks) and ends the task. */
   #close(task: Task, error: unknown): void {
     task.state = 'done';
+    // Its `finally` blocks run as the task itself (they may ask who is running), and hand off to
+    // nobody: they run inside somebody else's slice, or the scheduler's.
+    const current = this.#current;
+    const inBody = this.#inBody;
+    this.#current = task;
+    this.#inBody = false;
     try {
       task.generator.return(undefined as never);
     } catch {
       // A finally block that throws: the task ends with the cancellation all the same.
+    } finally {
+      this.#current = current;
+      this.#inBody = inBody;
     }
     this.#end(task, { ok: false, error });
   }
