@@ -263,7 +263,8 @@ export function self(): Pid {
  */
 export function send(dest: Pid | string, message: unknown, options?: SendOptions): void {
   const runtime = runtimeFor('send');
-  const to = resolve(runtime, 'dest', dest);
+  // A pid is checked before a name is looked for: the commonest send, kept short.
+  const to = isPid(dest) ? dest : resolve(runtime, 'dest', dest);
   // Without a mode, the sender's own (a send from outside every process copies).
   const mode = options === undefined ? undefined : sendModeOf(options);
   runtime.send(to, message, mode === undefined ? runtime.sharesByDefault() : mode === 'share');
