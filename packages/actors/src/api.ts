@@ -147,11 +147,13 @@ function spawnWith(
   const options = forced === NO_OPTIONS ? given : { ...given, ...forced };
   if (typeof body !== 'function') throw new TypeError(`${what}: body must be a generator function`);
   const parent = runtime.current();
-  if (options.link || options.monitor) runtime.stopIfKilled();
-  if ((options.link || options.monitor) && parent === undefined) {
-    throw new TypeError(
-      `${what}: options.${options.link ? 'link' : 'monitor'} needs a calling process to link or monitor from`,
-    );
+  if (options.link || options.monitor) {
+    if (parent === undefined) {
+      throw new TypeError(
+        `${what}: options.${options.link ? 'link' : 'monitor'} needs a calling process to link or monitor from`,
+      );
+    }
+    runtime.stopIfKilled(); // a body that caught its own death makes no new ties
   }
   const location = locationOf(body);
   const here = runtime.core.index;
@@ -307,10 +309,11 @@ export function exit(...args: unknown[]): undefined {
 export function link(pid: Pid): void {
   const proc = currentProcess('link');
   const to = checkPid('pid', pid);
-  runtimeFor('link').stopIfKilled();
+  const runtime = runtimeFor('link');
+  runtime.stopIfKilled();
   if (to === proc.pid || proc.linksOrNone.has(to)) return;
   proc.links.add(to);
-  runtimeFor('link').route(to, { k: 'link', to, from: proc.pid });
+  runtime.route(to, { k: 'link', to, from: proc.pid });
 }
 
 /** Removes the link between the caller and `pid`, if any; no exit signal crosses it afterwards. */

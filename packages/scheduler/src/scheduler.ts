@@ -227,6 +227,17 @@ export class Scheduler {
    * @returns false, doing nothing, when `task` is not parked (it timed out, ended, or never parked).
    */
   unpark<T>(task: Task<T>, value: unknown): boolean {
+    if (!this.#unpark(task, value)) return false;
+    this.#runnable.push(task);
+    this.wake();
+    return true;
+  }
+
+  /**
+   * Makes a task parked on a `Park` runnable with `value`, its timer forgotten, and leaves it to the
+   * caller to run or queue (`unpark`, `handOff`). False, doing nothing, for a task not so parked.
+   */
+  #unpark(task: Task, value: unknown): boolean {
     if (task.state !== 'waiting') return false;
     // A park without a timeout has no timer to forget.
     const parked = task.resumeWith;
@@ -234,8 +245,16 @@ export class Scheduler {
       if (!(parked instanceof Park)) return false;
       this.#forgetWake(task);
     }
-    this.resume(task, value, false);
+    this.#runnableWith(task, value, false);
     return true;
+  }
+
+  /** A waiting task becomes runnable, to be resumed with `value` (thrown into it when `throws`). */
+  #runnableWith(task: Task, value: unknown, throws: boolean): void {
+    task.state = 'runnable';
+    task.resumeWith = value;
+    task.resumeThrows = throws;
+    this.#waiting--;
   }
 
   /**
@@ -270,15 +289,7 @@ export class Scheduler {
     // Left over from a hand-off that the stack ran out in (see `#recoverHandOffs`): queue.
     if (this.#handingOff === undefined && this.#handedRunning !== undefined)
       return this.unpark(task, undefined);
-    if (task.state !== 'waiting') return false;
-    const parked = task.resumeWith;
-    if (parked !== Park.forever) {
-      if (!(parked instanceof Park)) return false;
-      this.#forgetWake(task);
-    }
-    task.state = 'runnable';
-    task.resumeWith = undefined;
-    this.#waiting--;
+    if (!this.#unpark(task, undefined)) return false;
     if (this.#handedNext !== undefined) {
       this.#queue(task); // one task waits in the slot at most
       return true;
@@ -410,10 +421,7 @@ export class Scheduler {
   /** @internal Resumes a waiting task with a value, or an error to throw into it. */
   resume(task: Task, value: unknown, throws: boolean): void {
     if (task.state !== 'waiting') return;
-    task.state = 'runnable';
-    task.resumeWith = value;
-    task.resumeThrows = throws;
-    this.#waiting--;
+    this.#runnableWith(task, value, throws);
     this.#runnable.push(task);
     this.wake();
   }
@@ -471,12 +479,8 @@ export class Scheduler {
         this.#runSlice(task);
         // The slices its hand-offs ran count too.
         ran += 1 + this.#handOffBudget - this.#handOffsLeft;
-        if (
-          this.#handedNext !== undefined ||
-          this.#handedRunning !== undefined ||
-          this.#handOffError !== undefined
-        )
-          this.#recoverHandOffs();
+        // (An error kept by a hand-off always leaves its task in #handedRunning.)
+        if (this.#handedNext !== undefined || this.#handedRunning !== undefined) this.#recoverHandOffs();
         if (ran >= clockAt) {
           if (performance.now() >= deadline) break;
           clockAt = ran + CLOCK_EVERY;
