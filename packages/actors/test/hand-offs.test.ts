@@ -226,15 +226,13 @@ describe('a message handled at once, inside the send', () => {
         deep();
         send(receiver, 'later');
         // Lost neither way: it answers, or it ended and its monitor heard why.
-        for (;;) {
-          const message = (yield* receive(
-            on(['got', 'later']),
-            on(['DOWN', ref, 'process', receiver, _]),
-            after(1000, () => 'nothing'),
-          )) as unknown[] | string;
-          if (typeof message === 'string') return message;
-          return message[0] === 'got' ? 'answered' : message[4];
-        }
+        const message = (yield* receive(
+          on(['got', 'later']),
+          on(['DOWN', ref, 'process', receiver, _]),
+          after(1000, () => 'nothing'),
+        )) as unknown[] | string;
+        if (typeof message === 'string') return message;
+        return message[0] === 'got' ? 'answered' : message[4];
       });
       expect(outcome === 'answered' || outcome instanceof RangeError).toBe(true);
     } finally {
