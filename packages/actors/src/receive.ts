@@ -1,7 +1,7 @@
 import { Park } from '@beamish/scheduler';
 import { currentProcess } from './current.js';
 import { type Matched, matches } from './patterns.js';
-import type { Process } from './process.js';
+import { isEmpty, type Process } from './process.js';
 
 const CLAUSE = Symbol('beamish.clause');
 const AFTER = Symbol('beamish.after');
@@ -123,8 +123,9 @@ const WAITING: IteratorResult<unknown, unknown> = Object.freeze({ done: false, v
  */
 class AnyMessage implements Generator<unknown, unknown, unknown> {
   next(): IteratorResult<unknown, unknown> {
-    const proc = currentProcess('receive');
-    return proc.queued > 0 ? step(true, proc.takeOldest()) : WAITING;
+    const message = currentProcess('receive').takeOldestIfAny();
+    // A literal rather than a call to \`step\`: nothing to inline on the path every message takes.
+    return isEmpty(message) ? WAITING : ({ done: true, value: message } as IteratorResult<unknown, unknown>);
   }
 
   throw(error: unknown): IteratorResult<unknown, unknown> {
@@ -189,7 +190,8 @@ class Receiving implements Generator<unknown, unknown, unknown> {
     if (this.#handler !== undefined) return this.#handled(this.#handler.next(value));
     const proc = this.#proc;
     if (!this.#selective) {
-      if (proc.queued > 0) return step(true, proc.takeOldest());
+      const message = proc.takeOldestIfAny();
+      if (!isEmpty(message)) return step(true, message);
     } else {
       const mailbox = proc.messages();
       for (; this.#index < mailbox.length; this.#index++) {
