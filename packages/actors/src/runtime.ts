@@ -187,10 +187,16 @@ export class Runtime implements Service {
    */
   send(to: Pid, body: unknown, share: boolean): void {
     const local = this.processes.get(to);
-    if (local !== undefined) {
-      if (this.#mail(local, share || needsNoCopy(body) ? body : copy(body, 'message'))) this.stopIfKilled();
-      return;
-    }
+    if (local === undefined) this.#sendAway(to, body, share);
+    else if (this.#mail(local, share || needsNoCopy(body) ? body : copy(body, 'message')))
+      this.stopIfKilled();
+  }
+
+  /**
+   * `send` to a process of another core, or to one not here yet. Apart from `send`, which the engine
+   * then inlines into the sender whole: it counts a function's size against what it may inline.
+   */
+  #sendAway(to: Pid, body: unknown, share: boolean): void {
     const where = this.table.coreOf(to);
     if (where === NOT_ALIVE) return; // a dead pid: nothing happens, as in Erlang
     // The common case goes addressed to the pid; a process not started here yet, or on the move,

@@ -422,6 +422,19 @@ describe('copy', () => {
     );
   }, 30_000);
 
+  it('copies a pair, the commonest message, as any array: a new one, its objects copied too', () => {
+    const pair = [42, 'x'];
+    const copied = copy(pair);
+    expect(copied).toEqual([42, 'x']);
+    expect(copied).not.toBe(pair);
+    const inner = { n: 1 };
+    const nested = copy([7, inner]);
+    expect(nested).toEqual([7, { n: 1 }]);
+    expect(nested[1]).not.toBe(inner);
+    expect(() => copy([1, () => 0], 'message')).toThrow('message[1] cannot be copied: it is a function');
+    expect(() => copy([Symbol('s'), 1], 'message')).toThrow('message[0] cannot be copied: it is a symbol');
+  });
+
   it('refuses what the codec refuses, naming where, even inside plain data', () => {
     expect(() => copy({ a: [1, { f: () => 0 }] }, 'message')).toThrow(
       'message.a[1].f cannot be copied: it is a function (f)',

@@ -75,6 +75,14 @@ function clone(value: unknown, depth: number): unknown {
  * @throws CodecError naming where in `value` something cannot be copied.
  */
 export function copy<T>(value: T, root = 'value'): T {
+  // A pair of primitives (`[from, n]`, `['ok', value]`), the commonest message, is copied here:
+  // this function is small enough for the engine to inline it into a send, and the pair then costs
+  // no call at all.
+  if (Array.isArray(value) && value.length === 2) {
+    const first: unknown = value[0];
+    const second: unknown = value[1];
+    if (needsNoCopy(first) && needsNoCopy(second)) return [first, second] as T;
+  }
   try {
     return clone(value, 0) as T;
   } catch (error) {
