@@ -68,6 +68,28 @@ describe('the message codec', () => {
     }
   }, 30_000);
 
+  it('grows its buffer inside each field of a small message, its address, shape and record included', () => {
+    const message = { kind: 'item', seq: 123_456, to: -1, body: ['abc', 'x', 7, ['defghij'], 2.5] };
+    // An encoder starts with 4,096 bytes: the filler (a tag, a kind, a length, then its bytes) leaves
+    // the messages after it to cross that end at each of their bytes in turn.
+    for (let free = 0; free < 200; free++) {
+      const filler = new Uint8Array(4096 - 6 - free);
+      const ownEncoder = new Encoder();
+      ownEncoder.append(filler);
+      ownEncoder.appendAddressed(3, 77, message);
+      ownEncoder.append(message);
+      const got: unknown[] = [];
+      new Decoder().decodeEach(ownEncoder.bytes(), 0, ownEncoder.length, (v, service, address) =>
+        got.push([v, service, address]),
+      );
+      expect(got).toStrictEqual([
+        [filler, -1, 0],
+        [message, 3, 77],
+        [message, -1, 0],
+      ]);
+    }
+  });
+
   it('keeps -0, NaN, long and non-ASCII strings, bigint signs and extension classes', () => {
     expect(Object.is(roundTrip(-0), -0)).toBe(true);
     expect(roundTrip(Number.NaN)).toBeNaN();

@@ -62,7 +62,11 @@ export class ShapeTrie {
 
   /** The shape with `shape`'s keys then `key`, or `undefined` for a shape that may not have one. */
   child(shape: Shape, key: string): Shape | undefined {
-    if (shape.firstKey === key) return shape.firstNext;
+    // The common case alone, small enough for the engine to inline where shapes are looked up.
+    return shape.firstKey === key ? shape.firstNext : this.#otherChild(shape, key);
+  }
+
+  #otherChild(shape: Shape, key: string): Shape | undefined {
     let next = shape.next?.get(key);
     if (next === undefined) {
       if (shape.keys.length === MAX_SHAPE_KEYS || key === '__proto__' || this.#count === MAX_SHAPES) {
