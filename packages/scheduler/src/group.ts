@@ -3,6 +3,7 @@ import { type ResourceLimits, Worker } from 'node:worker_threads';
 import { SharedHeap } from '@beamish/arena';
 import { LMSQueue } from '@beamish/lfqueue';
 import { BATCHES_PER_TURN, Channel } from './channel.js';
+import { checkCount } from './check-count.js';
 import { copy } from './codec/copy.js';
 import { SchedulerDownError } from './errors.js';
 import { type Outcome, PortableHost } from './host.js';
@@ -100,14 +101,6 @@ function checkSharedBuffers(value: unknown): SharedArrayBuffer[] {
       throw new TypeError(`options.sharedBuffers[${i}] must be a SharedArrayBuffer, got ${String(buffer)}`);
   });
   return [...value];
-}
-
-function checkCount(name: string, value: unknown, min: number, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new RangeError(`${name} must be an integer of at least ${min}, got ${String(value)}`);
-  }
-  return value;
 }
 
 /**

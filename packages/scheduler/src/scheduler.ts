@@ -1,3 +1,4 @@
+import { checkCount } from './check-count.js';
 import { Checkpoint, Park, Sleep, TIMED_OUT, Wait } from './instructions.js';
 import { NewbornLane } from './newborn-lane.js';
 import { RunQueue } from './run-queue.js';
@@ -148,13 +149,7 @@ export class Scheduler {
     }
     this.#maxSlices = checkBudget('options.maxSlicesPerTurn', options.maxSlicesPerTurn, 2048);
     this.#maxTurnMs = checkBudget('options.maxTurnMs', options.maxTurnMs, 1);
-    const handOffs = options.maxHandOffsPerSlice ?? 64;
-    if (!Number.isInteger(handOffs) || handOffs < 0) {
-      throw new RangeError(
-        `options.maxHandOffsPerSlice must be an integer, 0 or more, got ${String(options.maxHandOffsPerSlice)}`,
-      );
-    }
-    this.#handOffBudget = handOffs;
+    this.#handOffBudget = checkCount('options.maxHandOffsPerSlice', options.maxHandOffsPerSlice, 0, 64);
   }
 
   /**
