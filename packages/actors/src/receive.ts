@@ -124,7 +124,7 @@ const WAITING: IteratorResult<unknown, unknown> = Object.freeze({ done: false, v
 class AnyMessage implements Generator<unknown, unknown, unknown> {
   next(): IteratorResult<unknown, unknown> {
     const message = currentProcess('receive').takeOldestIfAny();
-    // A literal rather than a call to \`step\`: nothing to inline on the path every message takes.
+    // A literal rather than a call to `step`: nothing to inline on the path every message takes.
     return isEmpty(message) ? WAITING : ({ done: true, value: message } as IteratorResult<unknown, unknown>);
   }
 
