@@ -118,6 +118,17 @@ describe('the message codec', () => {
     expect([custom.name, custom.message, custom instanceof Error]).toEqual(['Custom', 'mine', true]);
   });
 
+  it('tells a plain object by its prototype alone, whatever its constructor property says', () => {
+    const bare = Object.assign(Object.create(null), { n: 1 });
+    expect(Object.getPrototypeOf(roundTrip(bare))).toBe(Object.prototype);
+    expect(roundTrip(bare)).toEqual({ n: 1 });
+    expect(roundTrip({ constructor: 'Map', n: 2 })).toEqual({ constructor: 'Map', n: 2 });
+    // Inherits `constructor === Object`, but its prototype is not Object.prototype: an instance.
+    expect(() => encoder.encode(Object.create({ inherited: 1 }))).toThrow(
+      /message cannot be copied: it is an instance of Object/,
+    );
+  });
+
   it('keeps a "__proto__" key a key, without touching the prototype', () => {
     const hostile = JSON.parse('{"__proto__": {"polluted": true}}');
     const copy = roundTrip(hostile) as Record<string, unknown>;

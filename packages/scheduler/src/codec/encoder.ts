@@ -161,9 +161,12 @@ export class Encoder {
     if (depth >= Limit.Depth) throw new CodecError(`nested more than ${Limit.Depth} deep (a cycle?)`);
     if (Array.isArray(value)) this.#array(value, depth + 1);
     else {
+      // Read before the prototype: the engine checks `value`'s map for this load, then knows the
+      // prototype from the map, where `Object.getPrototypeOf` alone calls into C++ each time.
+      const type: unknown = value.constructor;
       const proto = Object.getPrototypeOf(value);
       if (proto === Object.prototype || proto === null) this.#plainObject(value, depth + 1);
-      else this.#instance(value, depth + 1);
+      else this.#instance(value, type, depth + 1);
     }
   }
 
@@ -180,8 +183,8 @@ export class Encoder {
   }
 
   /** An object of a class: one the codec knows, or one an extension turns into a value it knows. */
-  #instance(value: object, depth: number): void {
-    const extension = extensionForType(value.constructor);
+  #instance(value: object, type: unknown, depth: number): void {
+    const extension = extensionForType(type);
     if (extension !== undefined) {
       this.#tag(Tag.Extension);
       this.#byte(extension.tag);
