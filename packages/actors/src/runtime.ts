@@ -518,6 +518,9 @@ export class Runtime implements Service {
           this.#deliver(proc, { k: 'down', to: proc.pid, ref, pid: target, reason: 'scheduler_down' });
         }
       }
+      // Monitors held by the dead on this process: nobody is left to tell of its end (and a crash
+      // with no other link or monitor is then reported, see `isUnheardCrash`).
+      for (const [ref, holder] of proc.watchersOrNone) if (dead.has(holder)) proc.watchers.delete(ref);
     }
     // What was held back for them meets a dead pid now, and is answered as such (after the
     // `scheduler_down`s above, which a `noproc` answer would otherwise preempt).

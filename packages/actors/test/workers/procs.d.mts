@@ -5,6 +5,7 @@ export declare const dieOn: ProcessDefinition<[reason: unknown]>;
 export declare const idle: ProcessDefinition<[parent: Pid]>;
 export declare const throwOn: ProcessDefinition<[message: string]>;
 export declare const trapper: ProcessDefinition<[parent: Pid]>;
+export declare const watcher: ProcessDefinition<[target: Pid, parent: Pid]>;
 export declare const linker: ProcessDefinition<[target: Pid, parent: Pid]>;
 export declare const registrar: ProcessDefinition<[name: string, parent: Pid]>;
 export declare const hog: ProcessDefinition<[parent: Pid]>;

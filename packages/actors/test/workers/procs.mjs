@@ -5,6 +5,7 @@ import {
   exit,
   heap,
   link,
+  monitor,
   receive,
   register,
   self,
@@ -65,6 +66,13 @@ export const trapper = defineProcess(import.meta.url, 'trapper', function* (pare
 export const linker = defineProcess(import.meta.url, 'linker', function* (target, parent) {
   link(target);
   send(parent, ['linked', self()]);
+  yield* receive();
+});
+
+/** Monitors `target`, tells `parent`, then waits for ever. */
+export const watcher = defineProcess(import.meta.url, 'watcher', function* (target, parent) {
+  monitor(target);
+  send(parent, ['watching', self()]);
   yield* receive();
 });
 

@@ -6,13 +6,16 @@ import {
   isAlive,
   pidToString,
   receive,
+  self,
+  send,
+  sleep,
   spawn,
   spawnLink,
   spawnMonitor,
   start,
   trapExit,
 } from '../../dist/index.js';
-import { throwAtOnce, throwUnshowable } from './procs.mjs';
+import { crashThread, throwAtOnce, throwOn, throwUnshowable, watcher } from './procs.mjs';
 
 const system = await start({ schedulers: 2, reportCrashes: process.argv[2] !== 'off' });
 const unheard = [
@@ -40,6 +43,17 @@ await system
   })
   .catch(() => {});
 for (const pid of [...unheard, ...heard]) while (isAlive(pid)) await new Promise((ok) => setTimeout(ok, 5));
+// A process whose only monitor was held on a core that died: nobody hears of its crash any more.
+const orphan = spawn(throwOn, ['unheard on core 0, its watcher gone with core 1'], { affinity: 0 });
+await system.run(function* () {
+  spawn(watcher, [orphan, self()], { affinity: 1 });
+  const [, watching] = yield* receive();
+  send(spawn(crashThread, [], { affinity: 1 }), 'go');
+  while (isAlive(watching)) yield* sleep(5);
+});
+send(orphan, 'go');
+while (isAlive(orphan)) await new Promise((ok) => setTimeout(ok, 5));
+unheard.push(orphan);
 // The last crash comes just before the stop, with no turn of this thread's event loop between: a
 // report from a worker thread must not depend on one.
 const last = spawn(throwAtOnce, ['unheard on core 1 just before the stop'], { affinity: 1 });
