@@ -20,12 +20,40 @@ export function isUnheardCrash(proc: Process, error: unknown): boolean {
 }
 
 /**
+ * Reports written on one thread in a second, at most: a storm of crashes (thousands of processes
+ * failing alike) would otherwise write a stack trace each, synchronously, and hold the thread up.
+ * Those past it are counted, and the count is reported when the second is over.
+ */
+export const REPORTS_PER_SECOND = 100;
+
+/** This thread's second of reports: when it began, how many it wrote, how many it left out. */
+const storm = {
+  since: Number.NEGATIVE_INFINITY,
+  written: 0,
+  leftOut: 0,
+  summary: undefined as NodeJS.Timeout | undefined,
+};
+
+/**
  * Writes a crash that nobody heard of to stderr, as Node reports an unhandled rejection. Written
  * synchronously to the file descriptor: `console.error` in a worker thread reaches stderr through
  * the main thread later, and a worker stopped meanwhile loses it. Never throws, whatever was thrown
  * (an error whose `stack` getter throws, say): a report must not take the scheduler down with it.
+ * Past `REPORTS_PER_SECOND` in a second, crashes are only counted; the count is written when the
+ * second ends (by a timer that does not keep Node alive: a stop before then drops it).
  */
 export function reportCrash(pid: Pid, error: unknown): void {
+  const now = performance.now();
+  if (now - storm.since >= 1000) {
+    storm.since = now;
+    storm.written = 0;
+  }
+  if (storm.written === REPORTS_PER_SECOND) {
+    storm.leftOut++;
+    storm.summary ??= setTimeout(reportLeftOut, storm.since + 1000 - now).unref();
+    return;
+  }
+  storm.written++;
   const heading = `beamish: process ${pidToString(pid)} crashed, and no link, monitor or caller heard of it:`;
   let text: string;
   try {
@@ -33,6 +61,19 @@ export function reportCrash(pid: Pid, error: unknown): void {
   } catch {
     text = `${heading} (a thrown value that cannot be shown)\n`;
   }
+  write(text);
+}
+
+function reportLeftOut(): void {
+  storm.summary = undefined;
+  const count = storm.leftOut;
+  storm.leftOut = 0;
+  write(
+    `beamish: ${count} more crashes that nobody heard of were not reported (at most ${REPORTS_PER_SECOND} a second on a thread)\n`,
+  );
+}
+
+function write(text: string): void {
   try {
     writeSync(2, text);
   } catch {

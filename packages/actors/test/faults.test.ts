@@ -310,6 +310,19 @@ describe('a crash nobody hears of is reported on stderr', () => {
     expect(stderr).not.toMatch(/monitored on core 1|linked on core 1|exited by itself|awaited by its caller/);
   }, 30_000);
 
+  it('at most 100 a second on a thread, then the count of those left out', async () => {
+    const REPORTS_PER_SECOND = 100; // crash-report.ts
+    const storm = fileURLToPath(new URL('./workers/crash-storm.mjs', import.meta.url));
+    const { stderr } = await promisify(execFile)(process.execPath, [storm], { timeout: 20_000 });
+    const lines = stderr.split('\n').filter((line) => line.startsWith('beamish:'));
+    const reports = lines.filter((line) => line.startsWith('beamish: process'));
+    expect(reports).toHaveLength(REPORTS_PER_SECOND);
+    expect(reports[0]).toMatch(/crashed, and no link, monitor or caller heard of it: Error: storm 0$/);
+    expect(lines.at(-1)).toBe(
+      `beamish: ${1000 - REPORTS_PER_SECOND} more crashes that nobody heard of were not reported (at most ${REPORTS_PER_SECOND} a second on a thread)`,
+    );
+  }, 30_000);
+
   it('not with reportCrashes: false', async () => {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, [script, 'off'], {
       timeout: 20_000,
