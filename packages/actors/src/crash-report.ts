@@ -5,18 +5,16 @@ import { type Pid, pidToString } from './pid.js';
 import type { Process } from './process.js';
 
 /**
- * True when `proc`, ending with `error`, crashed and nobody will hear of it: the error was thrown (not
- * an `exit(reason)`, a kill or another exit signal), and the process has no link, no monitor on it,
- * and no caller awaiting its end (`run`, `spawnSettled`). Such a crash would otherwise vanish without
- * a trace, and whatever waited for the process would wait for ever.
+ * How many would hear of `proc`'s end with `error`: its links and the monitors on it; `Infinity`
+ * when the end is not a crash to report (an `exit(reason)`, a kill or another exit signal), or a
+ * caller awaits it (`run`, `spawnSettled`). At 0 the crash would otherwise vanish without a trace,
+ * and whatever waited for the process would wait for ever. At 1 the one signal that tells of it
+ * says so (`alone`): should it be dropped — its receiver gone, or unlinking or demonitoring while
+ * it travelled — the core that drops it reports the crash.
  */
-export function isUnheardCrash(proc: Process, error: unknown): boolean {
-  return (
-    !ExitSignal.isInstance(error) &&
-    proc.settle === undefined &&
-    proc.linksOrNone.size === 0 &&
-    proc.watchersOrNone.size === 0
-  );
+export function crashHearers(proc: Process, error: unknown): number {
+  if (ExitSignal.isInstance(error) || proc.settle !== undefined) return Number.POSITIVE_INFINITY;
+  return proc.linksOrNone.size + proc.watchersOrNone.size;
 }
 
 /**

@@ -10,7 +10,7 @@ import {
   type Service,
   type Task,
 } from '@beamish/scheduler';
-import { isUnheardCrash, reportCrash } from './crash-report.js';
+import { crashHearers, reportCrash } from './crash-report.js';
 import { ExitSignal, reasonOf } from './errors.js';
 import { LocalProcesses } from './local-processes.js';
 import { Migration } from './migration.js';
@@ -327,7 +327,7 @@ export class Runtime implements Service {
         this.#mail(proc, signal.body);
         return;
       case 'exit':
-        this.#exitSignal(proc, signal.from, signal.reason, signal.link);
+        this.#exitSignal(proc, signal);
         return;
       case 'link':
         proc.links.add(signal.from);
@@ -344,6 +344,7 @@ export class Runtime implements Service {
       case 'down':
         if (proc.monitorsOrNone.has(signal.ref) && proc.monitors.delete(signal.ref))
           this.#mail(proc, ['DOWN', signal.ref, 'process', signal.pid, signal.reason]);
+        else if (signal.alone === true) this.#reportDropped(signal.pid, signal.reason); // demonitored meanwhile
         return;
       case 'named':
         proc.name = signal.name;
@@ -355,8 +356,12 @@ export class Runtime implements Service {
   }
 
   /** Erlang's rules for an exit signal reaching a process. */
-  #exitSignal(proc: Process, from: Pid, reason: unknown, link: boolean): void {
-    if (link && !(proc.linksOrNone.has(from) && proc.links.delete(from))) return; // unlinked meanwhile: the signal is void
+  #exitSignal(proc: Process, { from, reason, link, alone }: Signal & { k: 'exit' }): void {
+    if (link && !(proc.linksOrNone.has(from) && proc.links.delete(from))) {
+      // Unlinked meanwhile: the signal is void.
+      if (alone === true) this.#reportDropped(from, reason);
+      return;
+    }
     if (reason === 'kill' && !link) this.terminate(proc, 'killed');
     else if (proc.trapExit) this.#mail(proc, ['EXIT', from, reason]);
     else if (reason !== 'normal') this.terminate(proc, reason);
@@ -404,16 +409,18 @@ export class Runtime implements Service {
   /** One handler for every process's task: a closure per process would weigh on idle processes. */
   readonly #ended = (outcome: Outcome<unknown>, task: Task): void => {
     const proc = task as Process;
-    // Reported before the process is dead in the table: whoever sees it dead can count on the report.
-    if (!outcome.ok && this.#reportCrashes && isUnheardCrash(proc, outcome.error)) {
-      reportCrash(proc.pid, outcome.error);
+    if (outcome.ok) this.#exited(proc, 'normal');
+    else {
+      const hearers = this.#reportCrashes ? crashHearers(proc, outcome.error) : Number.POSITIVE_INFINITY;
+      // Reported before the process is dead in the table: whoever sees it dead can count on the report.
+      if (hearers === 0) reportCrash(proc.pid, outcome.error);
+      this.#exited(proc, reasonOf(outcome.error), hearers === 1);
     }
-    this.#exited(proc, outcome.ok ? 'normal' : reasonOf(outcome.error));
     proc.settle?.(outcome);
   };
 
   /** What a process leaves behind when it ends, however it ends. */
-  #exited(proc: Process, reason: unknown): void {
+  #exited(proc: Process, reason: unknown, alone = false): void {
     if (proc.exiting) return;
     proc.exiting = true;
     const pid = proc.pid;
@@ -425,9 +432,9 @@ export class Runtime implements Service {
     // A process killed is reported 'killed' to the others, so that `kill` stops at one process.
     const told = reason === 'kill' ? 'killed' : reason;
     for (const other of proc.linksOrNone)
-      this.#tell(other, { k: 'exit', to: other, from: pid, reason: told, link: true });
+      this.#tell(other, { k: 'exit', to: other, from: pid, reason: told, link: true, alone });
     for (const [ref, watcher] of proc.watchersOrNone) {
-      this.#tell(watcher, { k: 'down', to: watcher, ref, pid, reason: told });
+      this.#tell(watcher, { k: 'down', to: watcher, ref, pid, reason: told, alone });
     }
     for (const [ref, target] of proc.monitorsOrNone) this.#tell(target, { k: 'demonitor', to: target, ref });
   }
@@ -443,6 +450,14 @@ export class Runtime implements Service {
   }
 
   /** Answers a signal for a process that does not exist, as Erlang does. */
+  /**
+   * The one signal that told of `pid`'s crash was dropped (see `crashHearers`): nobody heard of it
+   * after all, so it is reported here, on the core that dropped it.
+   */
+  #reportDropped(pid: Pid, error: unknown): void {
+    if (this.#reportCrashes) reportCrash(pid, error);
+  }
+
   #undeliverable(signal: Signal): void {
     if (signal.k === 'link') {
       this.route(signal.from, { k: 'exit', to: signal.from, from: signal.to, reason: 'noproc', link: true });
@@ -454,6 +469,10 @@ export class Runtime implements Service {
         pid: signal.to,
         reason: 'noproc',
       });
+    } else if (signal.k === 'down' && signal.alone === true) {
+      this.#reportDropped(signal.pid, signal.reason);
+    } else if (signal.k === 'exit' && signal.alone === true) {
+      this.#reportDropped(signal.from, signal.reason);
     } else if (signal.k === 'named' && signal.name !== undefined) {
       // Registered as it died: free the name it will not free itself.
       this.names.unregister(signal.name, signal.to);

@@ -20,13 +20,17 @@ export type SendMode = 'copy' | 'share';
  */
 export type Signal =
   | { k: 'msg'; to: Pid; body: unknown }
-  /** An exit signal; `link` when it comes from a linked process that exited (not from `exit/2`). */
-  | { k: 'exit'; to: Pid; from: Pid; reason: unknown; link: boolean }
+  /**
+   * An exit signal; `link` when it comes from a linked process that exited (not from `exit/2`).
+   * `alone` when it tells of a crash that nothing else will: dropped, the crash is reported.
+   */
+  | { k: 'exit'; to: Pid; from: Pid; reason: unknown; link: boolean; alone?: boolean }
   | { k: 'link'; to: Pid; from: Pid }
   | { k: 'unlink'; to: Pid; from: Pid }
   | { k: 'monitor'; to: Pid; from: Pid; ref: Ref }
   | { k: 'demonitor'; to: Pid; ref: Ref }
-  | { k: 'down'; to: Pid; ref: Ref; pid: Pid; reason: unknown }
+  /** A monitored process ended; `alone` as for `exit`. */
+  | { k: 'down'; to: Pid; ref: Ref; pid: Pid; reason: unknown; alone?: boolean }
   /** The process's registered name changed (it is freed when the process exits). */
   | { k: 'named'; to: Pid; name: string | undefined }
   /** `processInfo` asked by a process on another core: the answer is a message to `from`. */

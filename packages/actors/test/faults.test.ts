@@ -290,9 +290,9 @@ it('stop() leaves nothing running: the process exits by itself', async () => {
 describe('a crash nobody hears of is reported on stderr', () => {
   const script = fileURLToPath(new URL('./workers/unheard-crashes.mjs', import.meta.url));
 
-  it('on either core, with its pid and error; not a crash a monitor, a link or a caller hears, nor an exit; one whose monitor died with its core', async () => {
+  it('on either core, with its pid and error; not a crash a monitor, a link or a caller hears, nor an exit; one whose monitor died with its core or was taken off as it crashed', async () => {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, [script], { timeout: 20_000 });
-    const [onZero, onOne, unshowable, orphan, beforeStop] = stdout.trim().split(' ');
+    const [onZero, onOne, unshowable, orphan, demonitored, beforeStop] = stdout.trim().split(' ');
     const reports = stderr.split('\n').filter((line) => line.startsWith('beamish: process'));
     const heading = (pid: string | undefined) =>
       `beamish: process ${pid} crashed, and no link, monitor or caller heard of it: Error:`;
@@ -304,6 +304,8 @@ describe('a crash nobody hears of is reported on stderr', () => {
         `beamish: process ${unshowable} crashed, and no link, monitor or caller heard of it: (a thrown value that cannot be shown)`,
         // Its only monitor was held on a core that died before it crashed.
         `${heading(orphan)} unheard on core 0, its watcher gone with core 1`,
+        // Its only monitor was taken off after it crashed, while its DOWN was on the way.
+        `${heading(demonitored)} unheard on core 0, its monitor taken off as it crashed`,
         `${heading(beforeStop)} unheard on core 1 just before the stop`,
       ].sort(),
     );
@@ -327,7 +329,7 @@ describe('a crash nobody hears of is reported on stderr', () => {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, [script, 'off'], {
       timeout: 20_000,
     });
-    expect(stdout.trim().split(' ')).toHaveLength(5);
+    expect(stdout.trim().split(' ')).toHaveLength(6);
     expect(stderr).not.toMatch(/beamish: process/);
   }, 30_000);
 

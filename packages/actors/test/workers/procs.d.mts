@@ -6,6 +6,8 @@ export declare const idle: ProcessDefinition<[parent: Pid]>;
 export declare const throwOn: ProcessDefinition<[message: string]>;
 export declare const trapper: ProcessDefinition<[parent: Pid]>;
 export declare const watcher: ProcessDefinition<[target: Pid, parent: Pid]>;
+export declare const lateDemonitor: ProcessDefinition<[target: Pid, parent: Pid]>;
+export declare const throwAfter: ProcessDefinition<[ms: number, message: string]>;
 export declare const linker: ProcessDefinition<[target: Pid, parent: Pid]>;
 export declare const registrar: ProcessDefinition<[name: string, parent: Pid]>;
 export declare const hog: ProcessDefinition<[parent: Pid]>;

@@ -2,14 +2,17 @@
 import { threadId } from 'node:worker_threads';
 import {
   defineProcess,
+  demonitor,
   exit,
   heap,
+  isAlive,
   link,
   monitor,
   receive,
   register,
   self,
   send,
+  sleep,
   trapExit,
 } from '../../dist/index.js';
 
@@ -74,6 +77,25 @@ export const watcher = defineProcess(import.meta.url, 'watcher', function* (targ
   monitor(target);
   send(parent, ['watching', self()]);
   yield* receive();
+});
+
+/**
+ * Monitors `target`, and takes the monitor off once `target` is dead but before its DOWN arrives:
+ * it waits for the monitor to reach `target`'s core, then loops until `target` is dead, taking in
+ * nothing meanwhile. Then tells `parent`.
+ */
+export const lateDemonitor = defineProcess(import.meta.url, 'lateDemonitor', function* (target, parent) {
+  const ref = monitor(target);
+  yield* sleep(20);
+  while (isAlive(target));
+  demonitor(ref);
+  send(parent, 'demonitored');
+});
+
+/** Throws an Error with `message` after `ms` milliseconds. */
+export const throwAfter = defineProcess(import.meta.url, 'throwAfter', function* (ms, message) {
+  yield* sleep(ms);
+  throw new Error(message);
 });
 
 /** Registers itself as `name`, tells `parent`, waits for one message, then ends normally. */

@@ -15,7 +15,15 @@ import {
   start,
   trapExit,
 } from '../../dist/index.js';
-import { crashThread, throwAtOnce, throwOn, throwUnshowable, watcher } from './procs.mjs';
+import {
+  crashThread,
+  lateDemonitor,
+  throwAfter,
+  throwAtOnce,
+  throwOn,
+  throwUnshowable,
+  watcher,
+} from './procs.mjs';
 
 const system = await start({ schedulers: 2, reportCrashes: process.argv[2] !== 'off' });
 const unheard = [
@@ -54,6 +62,16 @@ await system.run(function* () {
 send(orphan, 'go');
 while (isAlive(orphan)) await new Promise((ok) => setTimeout(ok, 5));
 unheard.push(orphan);
+// A crash whose only monitor was taken off after it, while its DOWN was on the way: the core that
+// drops the DOWN reports it.
+const demonitored = spawn(throwAfter, [300, 'unheard on core 0, its monitor taken off as it crashed'], {
+  affinity: 0,
+});
+await system.run(function* () {
+  spawn(lateDemonitor, [demonitored, self()], { affinity: 1 });
+  yield* receive();
+});
+unheard.push(demonitored);
 // The last crash comes just before the stop, with no turn of this thread's event loop between: a
 // report from a worker thread must not depend on one.
 const last = spawn(throwAtOnce, ['unheard on core 1 just before the stop'], { affinity: 1 });
