@@ -22,7 +22,7 @@ export function crashHearers(proc: Process, error: unknown): number {
  * failing alike) would otherwise write a stack trace each, synchronously, and hold the thread up.
  * Those past it are counted, and the count is reported when the second is over.
  */
-export const REPORTS_PER_SECOND = 100;
+const REPORTS_PER_SECOND = 100;
 
 /** This thread's second of reports: when it began, how many it wrote, how many it left out. */
 const storm = {

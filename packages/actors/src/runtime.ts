@@ -449,7 +449,6 @@ export class Runtime implements Service {
     }
   }
 
-  /** Answers a signal for a process that does not exist, as Erlang does. */
   /**
    * The one signal that told of `pid`'s crash was dropped (see `crashHearers`): nobody heard of it
    * after all, so it is reported here, on the core that dropped it.
@@ -458,6 +457,7 @@ export class Runtime implements Service {
     if (this.#reportCrashes) reportCrash(pid, error);
   }
 
+  /** Answers a signal for a process that does not exist, as Erlang does. */
   #undeliverable(signal: Signal): void {
     if (signal.k === 'link') {
       this.route(signal.from, { k: 'exit', to: signal.from, from: signal.to, reason: 'noproc', link: true });
