@@ -158,7 +158,7 @@ describe('the message codec', () => {
 
   it('sends the keys of each shape of object once per stream, and only its values after (property)', () => {
     // Objects drawn from a few keys, so that shapes recur within a stream, among every other value.
-    const keyed = fc.dictionary(fc.constantFrom('kind', 'seq', 'to', 'body', '0', 'é'), value, {
+    const keyed = fc.dictionary(fc.constantFrom('kind', 'seq', 'to', 'body', '0', 'é', ''), value, {
       maxKeys: 4,
       noNullPrototype: true,
     });
@@ -192,6 +192,21 @@ describe('the message codec', () => {
     expect(asRecords).toBeLessThan(ownEncoder.length + 40);
     expect(decodeStream()).toEqual(Array.from({ length: 100 }, (_, i) => ['item', i, 1]));
   }, 30_000);
+
+  it('finds each of many sibling shapes again, defining it once, and carries the empty key', () => {
+    const ownEncoder = new Encoder();
+    // Four shapes from one node of the trie: two in its fields, the others in its map.
+    const siblings = (i: number) => [{ k: i }, { kind: i }, { kx: i }, { ky: i, '': i }];
+    for (let i = 0; i < 100; i++) for (const sibling of siblings(i)) ownEncoder.append(sibling);
+    const values: unknown[] = [];
+    new Decoder().decodeEach(ownEncoder.bytes(), 0, ownEncoder.length, (v) => values.push(v));
+    expect(values).toStrictEqual(Array.from({ length: 100 }, (_, i) => siblings(i)).flat());
+    // Each of the first three defined once, then a record of one value (10 bytes); the fourth, with
+    // the empty key, at most key by key every time (tag, count, two keys and their values).
+    const keyByKey = 1 + 4 + (5 + 2) + 5 + (5 + 0) + 5;
+    const shapes = 3 * (1 + 4 + 5 + 'kind'.length);
+    expect(ownEncoder.length).toBeLessThanOrEqual(100 * (3 * 10 + keyByKey) + shapes);
+  });
 
   it('forgets a shape whose definition a refused value took back', () => {
     const ownEncoder = new Encoder();

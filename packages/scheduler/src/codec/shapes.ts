@@ -17,16 +17,26 @@ export const MAX_SHAPE_KEYS = 32;
  */
 const MAX_SHAPES = 4096;
 
+/**
+ * A key slot before a key is known: a string, so that the engine compares keys as interned strings
+ * (a pointer comparison) where `undefined` among them made it call its generic `===`. An object
+ * with the empty key then never finds its next shape there and goes key by key.
+ */
+const NO_KEY = '';
+
 /** One key list, as a path in a trie of keys (an encoder's, or the decoders' of a thread). */
 export class Shape {
   /** The keys, in the order `for…in` gives them. */
   readonly keys: readonly string[];
   /**
-   * The shapes one key longer: the first one made in fields of its own, found with one comparison
-   * (most key lists go on one way only), any other by its key.
+   * The shapes one key longer: the first two made in fields of their own, found with a comparison
+   * each (most key lists go on one way only, and the root of a channel's trie has the runtime's
+   * signals besides the messages), any other by its key in `next`.
    */
-  firstKey: string | undefined = undefined;
+  firstKey = NO_KEY;
   firstNext: Shape | undefined = undefined;
+  secondKey = NO_KEY;
+  secondNext: Shape | undefined = undefined;
   next: Map<string, Shape> | undefined = undefined;
   /** An encoder's: this shape's number in the stream being written, if it has defined it there. */
   id = -1;
@@ -62,8 +72,9 @@ export class ShapeTrie {
 
   /** The shape with `shape`'s keys then `key`, or `undefined` for a shape that may not have one. */
   child(shape: Shape, key: string): Shape | undefined {
-    // The common case alone, small enough for the engine to inline where shapes are looked up.
-    return shape.firstKey === key ? shape.firstNext : this.#otherChild(shape, key);
+    // The common cases alone, small enough for the engine to inline where shapes are looked up.
+    if (shape.firstKey === key) return shape.firstNext;
+    return shape.secondKey === key ? shape.secondNext : this.#otherChild(shape, key);
   }
 
   #otherChild(shape: Shape, key: string): Shape | undefined {
@@ -77,6 +88,9 @@ export class ShapeTrie {
       if (shape.firstNext === undefined) {
         shape.firstKey = key;
         shape.firstNext = next;
+      } else if (shape.secondNext === undefined) {
+        shape.secondKey = key;
+        shape.secondNext = next;
       } else {
         shape.next ??= new Map();
         shape.next.set(key, next);
