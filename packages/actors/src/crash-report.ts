@@ -9,8 +9,8 @@ import type { Process } from './process.js';
  * when the end is not a crash to report (an `exit(reason)`, a kill or another exit signal), or a
  * caller awaits it (`run`, `spawnSettled`). At 0 the crash would otherwise vanish without a trace,
  * and whatever waited for the process would wait for ever. At 1 the one signal that tells of it
- * says so (`alone`): should it be dropped — its receiver gone, or unlinking or demonitoring while
- * it travelled — the core that drops it reports the crash.
+ * says so (`alone`, set only while reports are on): should it be dropped — its receiver gone, or
+ * unlinking or demonitoring while it travelled — the core that drops it reports the crash.
  */
 export function crashHearers(proc: Process, error: unknown): number {
   if (ExitSignal.isInstance(error) || proc.settle !== undefined) return Number.POSITIVE_INFINITY;
@@ -24,13 +24,11 @@ export function crashHearers(proc: Process, error: unknown): number {
  */
 const REPORTS_PER_SECOND = 100;
 
-/** This thread's second of reports: when it began, how many it wrote, how many it left out. */
-const storm = {
-  since: Number.NEGATIVE_INFINITY,
-  written: 0,
-  leftOut: 0,
-  summary: undefined as NodeJS.Timeout | undefined,
-};
+/**
+ * This thread's second of reports: when it began, how many it wrote, how many it left out (while
+ * any are, a timer waits to report their count).
+ */
+const storm = { since: Number.NEGATIVE_INFINITY, written: 0, leftOut: 0 };
 
 /**
  * Writes a crash that nobody heard of to stderr, as Node reports an unhandled rejection. Written
@@ -47,8 +45,7 @@ export function reportCrash(pid: Pid, error: unknown): void {
     storm.written = 0;
   }
   if (storm.written === REPORTS_PER_SECOND) {
-    storm.leftOut++;
-    storm.summary ??= setTimeout(reportLeftOut, storm.since + 1000 - now).unref();
+    if (storm.leftOut++ === 0) setTimeout(reportLeftOut, storm.since + 1000 - now).unref();
     return;
   }
   storm.written++;
@@ -63,7 +60,6 @@ export function reportCrash(pid: Pid, error: unknown): void {
 }
 
 function reportLeftOut(): void {
-  storm.summary = undefined;
   const count = storm.leftOut;
   storm.leftOut = 0;
   write(

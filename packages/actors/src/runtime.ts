@@ -344,7 +344,7 @@ export class Runtime implements Service {
       case 'down':
         if (proc.monitorsOrNone.has(signal.ref) && proc.monitors.delete(signal.ref))
           this.#mail(proc, ['DOWN', signal.ref, 'process', signal.pid, signal.reason]);
-        else if (signal.alone === true) this.#reportDropped(signal.pid, signal.reason); // demonitored meanwhile
+        else if (signal.alone === true) reportCrash(signal.pid, signal.reason); // demonitored meanwhile: see crashHearers
         return;
       case 'named':
         proc.name = signal.name;
@@ -358,8 +358,8 @@ export class Runtime implements Service {
   /** Erlang's rules for an exit signal reaching a process. */
   #exitSignal(proc: Process, { from, reason, link, alone }: Signal & { k: 'exit' }): void {
     if (link && !(proc.linksOrNone.has(from) && proc.links.delete(from))) {
-      // Unlinked meanwhile: the signal is void.
-      if (alone === true) this.#reportDropped(from, reason);
+      // Unlinked meanwhile: the signal is void (and its crash heard by nobody, see crashHearers).
+      if (alone === true) reportCrash(from, reason);
       return;
     }
     if (reason === 'kill' && !link) this.terminate(proc, 'killed');
@@ -449,14 +449,6 @@ export class Runtime implements Service {
     }
   }
 
-  /**
-   * The one signal that told of `pid`'s crash was dropped (see `crashHearers`): nobody heard of it
-   * after all, so it is reported here, on the core that dropped it.
-   */
-  #reportDropped(pid: Pid, error: unknown): void {
-    if (this.#reportCrashes) reportCrash(pid, error);
-  }
-
   /** Answers a signal for a process that does not exist, as Erlang does. */
   #undeliverable(signal: Signal): void {
     if (signal.k === 'link') {
@@ -470,9 +462,10 @@ export class Runtime implements Service {
         reason: 'noproc',
       });
     } else if (signal.k === 'down' && signal.alone === true) {
-      this.#reportDropped(signal.pid, signal.reason);
+      // The one signal that told of a crash, to a process gone meanwhile: see crashHearers.
+      reportCrash(signal.pid, signal.reason);
     } else if (signal.k === 'exit' && signal.alone === true) {
-      this.#reportDropped(signal.from, signal.reason);
+      reportCrash(signal.from, signal.reason);
     } else if (signal.k === 'named' && signal.name !== undefined) {
       // Registered as it died: free the name it will not free itself.
       this.names.unregister(signal.name, signal.to);
@@ -537,8 +530,8 @@ export class Runtime implements Service {
           this.#deliver(proc, { k: 'down', to: proc.pid, ref, pid: target, reason: 'scheduler_down' });
         }
       }
-      // Monitors held by the dead on this process: nobody is left to tell of its end (and a crash
-      // with no other link or monitor is then reported, see `isUnheardCrash`).
+      // Monitors held by the dead on this process: nobody is left to tell of its end, and they
+      // would stay for the rest of its life (links go as their exit signals are delivered above).
       for (const [ref, holder] of proc.watchersOrNone) if (dead.has(holder)) proc.watchers.delete(ref);
     }
     // What was held back for them meets a dead pid now, and is answered as such (after the
