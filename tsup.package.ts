@@ -1,4 +1,5 @@
 import { defineConfig, type Options } from 'tsup';
+import { constBindings } from './build/const-bindings.js';
 
 /**
  * The build every published package shares: ESM with declarations for Node 20. A package with worker
@@ -15,5 +16,7 @@ export function packageBuild(entry: Options['entry'] = ['src/index.ts']) {
     // The sources alone: tests import the built `dist`, which must not become an input of its own
     // declaration build.
     tsconfig: 'tsconfig.build.json',
+    // esbuild declares a bundle's top-level constants with `var`; V8 folds them only as `const`.
+    plugins: [constBindings()],
   });
 }

@@ -1,9 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// One vitest project per package; `npx vitest run` at the root runs them all.
+// One vitest project per package, and one for the build's own tools; `npx vitest run` at the root runs them all.
 export default defineConfig({
   test: {
-    projects: ['packages/*'],
+    projects: ['packages/*', 'build'],
     reporters: ['default', './scripts/plain-summary-reporter.ts'],
   },
 });
