@@ -3,14 +3,10 @@ import { extensionForType } from './extensions.js';
 import { ShapeTrie, StreamShapes } from './shapes.js';
 import { ERROR_CLASSES, Tag, TYPED_ARRAYS } from './tags.js';
 
-// An enum, not consts: the build writes its members' values where they are used, where a module's
-// const becomes a variable that the engine loads and checks at each use.
-enum Limit {
-  /** Deeper than this is taken for a cycle (which the codec does not carry). */
-  Depth = 256,
-  /** Strings up to this length are written by a JavaScript loop; a call into Node costs more. */
-  ShortString = 32,
-}
+/** Deeper than this is taken for a cycle (which the codec does not carry). */
+const MAX_DEPTH = 256;
+/** Strings up to this length are written by a JavaScript loop; a call into Node costs more. */
+const SHORT_STRING = 32;
 
 type TypedView = (typeof TYPED_ARRAYS)[number]['prototype'];
 
@@ -158,7 +154,7 @@ export class Encoder {
 
   /** An object at `depth`: its parts are at `depth + 1`. */
   #object(value: object, depth: number): void {
-    if (depth >= Limit.Depth) throw new CodecError(`nested more than ${Limit.Depth} deep (a cycle?)`);
+    if (depth >= MAX_DEPTH) throw new CodecError(`nested more than ${MAX_DEPTH} deep (a cycle?)`);
     if (Array.isArray(value)) this.#array(value, depth + 1);
     else {
       // Read before the prototype: the engine checks `value`'s map for this load, then knows the
@@ -358,7 +354,7 @@ export class Encoder {
 
   #string(value: string): void {
     const length = value.length;
-    if (length <= Limit.ShortString) {
+    if (length <= SHORT_STRING) {
       const at = this.#at;
       const buffer = this.#buffer;
       if (at + 5 + length > buffer.length) {
