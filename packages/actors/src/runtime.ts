@@ -461,11 +461,9 @@ export class Runtime implements Service {
         pid: signal.to,
         reason: 'noproc',
       });
-    } else if (signal.k === 'down' && signal.alone === true) {
+    } else if ((signal.k === 'down' || signal.k === 'exit') && signal.alone === true) {
       // The one signal that told of a crash, to a process gone meanwhile: see crashHearers.
-      reportCrash(signal.pid, signal.reason);
-    } else if (signal.k === 'exit' && signal.alone === true) {
-      reportCrash(signal.from, signal.reason);
+      reportCrash(signal.k === 'down' ? signal.pid : signal.from, signal.reason);
     } else if (signal.k === 'named' && signal.name !== undefined) {
       // Registered as it died: free the name it will not free itself.
       this.names.unregister(signal.name, signal.to);
